@@ -1,0 +1,220 @@
+"""Settings shared by every environment.
+
+Values that differ between machines come from the environment through
+``config.env``; the local, test and production modules adjust the rest.
+"""
+
+from datetime import timedelta
+
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from config.env import BASE_DIR, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# --- Secrets -----------------------------------------------------------------
+# Each environment module sets SECRET_KEY, IDENTITY_ENCRYPTION_KEY and
+# IDENTITY_HASH_KEY: development defaults exist only in local.py and test.py.
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# --- Applications ---------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "inservice.core",
+    "inservice.audit",
+    "inservice.organisations",
+    "inservice.people",
+    "inservice.accounts",
+    "inservice.courses",
+    "inservice.hours",
+    "inservice.statistics",
+    "inservice.sync",
+    "inservice.sso",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "inservice.core.middleware.ContentSecurityPolicyMiddleware",
+    # AxesMiddleware must stay last: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "inservice.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------
+# SQLite is the zero-setup default; DATABASE_URL selects PostgreSQL, for example
+# postgres://postgres@127.0.0.1:5432/inservice.
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # NOTE: JIT compilation costs more than it saves on this project's short
+    # aggregate queries; DATABASE_JIT=true turns it back on.
+    if not env.bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the development server read while a background job writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication --------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so a locked-out username is rejected before the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "inservice.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Lockout after repeated failed sign-ins (django-axes): per username and per
+# client address, each counted separately.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_CALLABLE = "inservice.accounts.auth.axes_username"
+AXES_VERBOSE = False
+
+# Sessions end after 30 minutes without a request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Language and time -------------------------------------------------------------
+
+LANGUAGE_CODE = "zh-hant"
+LANGUAGES = [
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Taipei"
+USE_TZ = True
+
+# --- Static files ------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_URL = "media/"
+
+# --- E-mail ---------------------------------------------------------------------------
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="教師進修網 <no-reply@inservice.example.tw>")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Celery -------------------------------------------------------------------------------
+# Redis is the broker in production. Without CELERY_BROKER_URL, tasks run
+# in-process when called (see local.py), so `make run` needs no Redis.
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# Every periodic job is declared here and nowhere else.
+SYNC_NIGHTLY_HOUR = env.int("SYNC_NIGHTLY_HOUR", default=2)
+SYNC_NIGHTLY_MINUTE = env.int("SYNC_NIGHTLY_MINUTE", default=0)
+CELERY_BEAT_SCHEDULE = {
+    "accounts-disable-inactive": {
+        "task": "inservice.accounts.tasks.disable_inactive_business_accounts",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+
+# --- Domain settings ---------------------------------------------------------------------
+
+# Hours a teacher is expected to earn each school year (8/1 to 7/31) in the
+# 綜合視導 view of the roster list.
+ANNUAL_HOURS_TARGET = env.int("ANNUAL_HOURS_TARGET", default=18)
+# Business accounts with no sign-in for this many days are disabled nightly.
+BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", default=365)
+# One-time links for setting a teacher's first password expire after this long.
+ACCOUNT_ACTIVATION_LINK_HOURS = env.int("ACCOUNT_ACTIVATION_LINK_HOURS", default=72)
+SUPPORT_PHONE = env("SUPPORT_PHONE", default="(02) 7712-9098")
+
+# --- Logging -------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+    },
+}
+
+PAGE_SIZES = (10, 20, 50, 100)

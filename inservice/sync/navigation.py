@@ -1,0 +1,1 @@
+"""Menu entries of this app (none yet)."""
