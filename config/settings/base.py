@@ -200,6 +200,20 @@ BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", defau
 ACCOUNT_ACTIVATION_LINK_HOURS = env.int("ACCOUNT_ACTIVATION_LINK_HOURS", default=72)
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="(02) 7712-9098")
 
+# --- Synchronisation (sync app) --------------------------------------------------------
+# Sources, feed URLs, tokens and guards of the nightly synchronisation.
+
+SYNC_SOURCES: dict = {}
+
+# --- Roaming sign-in (sso app) -------------------------------------------------------------
+# The MOE education identity service (OpenID Connect) as seen by this relying party.
+
+SSO_ENABLED = env.bool("SSO_ENABLED", default=False)
+
+# --- Courses and hours (courses, hours, statistics apps) --------------------------------------
+
+COURSE_UPLOAD_MAX_BYTES = env.int("COURSE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+
 # --- Logging -------------------------------------------------------------------------------
 
 LOGGING = {
