@@ -42,7 +42,6 @@ NATIONAL_ID_PATTERN = re.compile(r"^[A-Z][12]\d{8}$")
 OLD_RESIDENT_PATTERN = re.compile(r"^[A-Z][A-D]\d{8}$")
 NEW_RESIDENT_PATTERN = re.compile(r"^[A-Z][89]\d{8}$")
 
-MASK_VISIBLE = 6
 
 
 class IdentityKind(str, Enum):
@@ -138,7 +137,7 @@ def validate(raw: str | None) -> str:
 
 
 def mask(number: str) -> str:
-    """Hide the last four characters, as the government's guidance asks (A12345****)."""
+    """Hide the last four characters, following the government's masking guidance (A12345****)."""
     number = number or ""
     if len(number) <= 4:
         return "*" * len(number)
