@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="CSV files, imported in the order given.")
-        parser.add_argument("--kind", choices=KINDS, help="File kind, when it cannot be told from the content.")
+        parser.add_argument("--kind", choices=KINDS, help="File kind, for files whose kind cannot be detected from the header and school names.")
         parser.add_argument("--year", type=int, help="ROC school year of the files, when they carry none.")
         parser.add_argument(
             "--max-rejected", type=int, default=20, help="How many rejected rows to list per file (default 20)."
