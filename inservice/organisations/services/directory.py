@@ -400,7 +400,8 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
 
             owned_elsewhere = unit.directory_kind in DIRECTORY_KINDS and unit.directory_kind != kind
             if kind == ELEMENTARY_STATS and owned_elsewhere:
-                # Only add the stage: the owning directory keeps the name and address.
+                # Only add the stage: the owning directory keeps the name, the address and
+                # the active flag, so statistics never revive a unit its directory dropped.
                 changes = {"stages": _merge_stages(unit.stages, item.stages)}
                 if not unit.district and item.values["district"]:
                     changes["district"] = item.values["district"]
@@ -412,14 +413,17 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
                 stages = set(filter(None, unit.stages.split(","))) | item.stages
                 changes = dict(item.values)
                 changes["stages"] = _merge_stages(unit.stages, item.stages)
-                changes["authority_id"] = authorities[
-                    derive_authority_code(item.code, county_code=item.values["county_code"], stages=stages)
-                ].pk
+                if unit.directory_kind != kind:
+                    # Derive the authority again only when another kind of file claims the unit,
+                    # so a system admin's correction survives re-imports of the same kind.
+                    changes["authority_id"] = authorities[
+                        derive_authority_code(item.code, county_code=item.values["county_code"], stages=stages)
+                    ].pk
                 changes["directory_kind"] = kind
                 changes["directory_year"] = year
                 if not changes["website"] and unit.website:
                     changes.pop("website")
-            changes["is_active"] = True
+                changes["is_active"] = True
             before = {name: getattr(unit, name) for name, value in changes.items() if getattr(unit, name) != value}
             if not before:
                 report.unchanged += 1

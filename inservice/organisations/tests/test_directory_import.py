@@ -246,6 +246,26 @@ def test_other_kind_not_deactivated(tmp_path):
     assert Unit.objects.get(code="074601").is_active
 
 
+def test_stats_never_reactivate_directory_unit(tmp_path):
+    directory_import(actor=None, path=elementary_file(tmp_path, [CHUNGSHAN, MINSHENG], year=113))
+    directory_import(actor=None, path=elementary_file(tmp_path, [CHUNGSHAN], year=114))
+    stats = write_csv(tmp_path, "stats_114.csv", [STATS_HEADER, "114,07,彰化縣,彰化市,074602,縣立民生國小,6,20,40"])
+
+    directory_import(actor=None, path=stats)
+
+    assert not Unit.objects.get(code="074602").is_active
+
+
+def test_admin_authority_correction_survives(tmp_path):
+    path = elementary_file(tmp_path, [CHUNGSHAN])
+    directory_import(actor=None, path=path)
+    Unit.objects.filter(code="074601").update(authority=Authority.objects.get(code=NATIONAL_AUTHORITY_CODE))
+
+    directory_import(actor=None, path=path)
+
+    assert Unit.objects.get(code="074601").authority.code == NATIONAL_AUTHORITY_CODE
+
+
 def test_nothing_is_deleted(tmp_path):
     directory_import(actor=None, path=elementary_file(tmp_path, [CHUNGSHAN, MINSHENG], year=113))
     directory_import(actor=None, path=elementary_file(tmp_path, [MINSHENG], year=114))
