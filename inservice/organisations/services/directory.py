@@ -207,9 +207,11 @@ def derive_authority_code(code: str, *, county_code: str, stages: set[str]) -> s
 
     The third character of a unit code is its 設立別: 0 國立 units belong to
     國民及學前教育署, and so do 1 私立 senior high schools outside the six municipalities.
-    Every other unit belongs to its county or city bureau. Kindergartens always belong to
-    the county or city, national ones included, because the county or city is the competent
-    authority for every kindergarten.
+    Every other unit belongs to its county or city bureau.
+
+    NOTE: kindergartens always go to their county or city, national ones included. This is a
+    project decision because local bureaus supervise kindergartens, and a system admin can
+    correct single units.
     """
     founding = code[2]
     if Stage.KINDERGARTEN in stages and len(stages) == 1:

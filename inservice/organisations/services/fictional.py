@@ -1,10 +1,12 @@
 """A small fictional unit directory for machines without the MOE directory files.
 
-The names contain 示範 and the codes use serial numbers in the 9xx range so they are easy to
-tell from real schools. The set covers each authority rule. It has county units and a 臺北市
-unit (synced from the 臺北市 network). It has a kindergarten with a branch campus (synced from
-全國教保資訊網). Its 國立 senior high school and its 私立 vocational school outside the six
-municipalities both belong to 國民及學前教育署.
+The names contain 示範 so they are easy to tell from real schools, and none of the codes
+appears in the MOE directory files of school years 109–114.
+
+The set covers each authority rule. It has county units and a 臺北市 unit (synced from the
+臺北市 network). It has a kindergarten with a branch campus (synced from 全國教保資訊網).
+Its 國立 senior high school and its 私立 vocational school outside the six municipalities both
+belong to 國民及學前教育署.
 """
 
 from __future__ import annotations
