@@ -334,6 +334,24 @@ def read_directory(path: str, kind: str | None = None) -> tuple[str, int | None,
     return kind, year, parsed, rejected
 
 
+def import_order(paths: list[str]) -> list[str]:
+    """Return ``paths`` with the directories first and the statistics files last.
+
+    Statistics rows only add a stage to units that a directory owns, so importing the
+    directories first makes the report of a first import read plainly (added, not updated).
+    Unreadable files keep their place at the end, where the import reports them.
+    """
+    ranked = []
+    for position, path in enumerate(paths):
+        try:
+            kind, _year, _rows, _rejected = read_directory(path)
+            rank = KINDS.index(kind)  # KINDS lists the statistics kind last
+        except (DirectoryFileError, OSError):
+            rank = len(KINDS)
+        ranked.append((rank, position, path))
+    return [path for _rank, _position, path in sorted(ranked)]
+
+
 # --- Writing ------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from inservice.organisations.services.directory import (
     DirectoryFileError,
     derive_authority_code,
     directory_import,
+    import_order,
     year_from_path,
 )
 from inservice.organisations.services.reference import NATIONAL_AUTHORITY_CODE, authorities_load
@@ -342,6 +343,31 @@ def test_command_reports_and_fails_on_missing_file(tmp_path, capsys):
     assert "1 rejected" in output.out
     assert "row 3 (x)" in output.out
     assert "missing.csv: not imported" in output.err
+
+
+def test_import_order_puts_statistics_last(tmp_path):
+    stats = write_csv(tmp_path, "a_stats.csv", [STATS_HEADER, "114,07,彰化縣,彰化市,074601,縣立中山國小,7,26,75"])
+    broken = write_csv(tmp_path, "b_broken.csv", ["姓名", "王大明"])
+    elementary = elementary_file(tmp_path, [CHUNGSHAN])
+    kindergarten = write_csv(
+        tmp_path, "k.csv", [KINDERGARTEN_HEADER, "113,074X01,彰化縣立幼兒園,公立,彰化縣,彰化市,[500]彰化縣彰化市1號,(04)1"]
+    )
+
+    ordered = import_order([stats, broken, kindergarten, elementary])
+
+    assert ordered == [elementary, kindergarten, stats, broken]
+
+
+def test_command_imports_directories_first(tmp_path, capsys):
+    stats = write_csv(tmp_path, "a_stats.csv", [STATS_HEADER, "114,07,彰化縣,彰化市,074601,縣立中山國小,7,26,75"])
+    elementary = elementary_file(tmp_path, [CHUNGSHAN])
+
+    call_command("import_directory", stats, elementary)
+
+    lines = capsys.readouterr().out.splitlines()
+    assert "(elementary, school year 114): 1 rows, 1 added" in lines[0]
+    assert "(elementary_stats, school year 114): 1 rows, 0 added, 0 updated" in lines[1]
+    assert Unit.objects.get(code="074601").directory_kind == ELEMENTARY
 
 
 # --- Rules ------------------------------------------------------------------------------------
