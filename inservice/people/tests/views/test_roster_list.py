@@ -203,17 +203,19 @@ def test_columns(client, unit, chief):
     roaming.is_roaming = True
     roaming.user = factories.make_user("walis")
     roaming.save()
+    factories.make_person(unit=unit, name="陳建斌", account_status=AccountStatus.DISABLED)
     client.force_login(chief)
 
     page = client.get(URL).content.decode()
     rows = {
         name: re.search(rf"<tr>\s*<td>([^<]*)</td>\s*<td>{re.escape(name)}</td>\s*<td>([^<]*)</td>", page)
-        for name in ["謝O威", "洪O寶", "瓦O斯·諾O"]
+        for name in ["謝O威", "洪O寶", "瓦O斯·諾O", "陳O斌"]
     }
 
     assert rows["謝O威"].groups() == ("[待申請]", "待申請")
     assert rows["洪O寶"].groups() == ("hung0101", "已啟用")
     assert rows["瓦O斯·諾O"].groups() == ("walis", "帳號漫遊")
+    assert rows["陳O斌"].groups() == ("未連結帳號", "停用")
     assert "謝志威" not in page
     assert 'href="mailto:hsieh@school.example.tw"' in page
     assert reverse("people:person_detail", args=[pending.pk]) in page
