@@ -1,4 +1,4 @@
-"""Signing in with a business account, the menu each role sees, signing out and the idle timeout."""
+"""Sign-in with a business account, the menu shown to each role, sign-out and the idle timeout."""
 
 import datetime
 from unittest import mock

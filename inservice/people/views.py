@@ -9,7 +9,7 @@ from .forms import RosterFilterForm
 
 @capability_required(Capability.UNIT_ROSTER)
 def roster_list(request):
-    """本單位教師帳號管理: the unit's people with figures, search, subject filter and pages."""
+    """Show 本單位教師帳號管理: the unit's people with figures, search, subject filter and pages."""
     unit = roster_unit(request.user)
     form = RosterFilterForm(request.GET, subject_choices=selectors.subject_filter_choices(unit=unit))
 
@@ -33,7 +33,7 @@ def roster_list(request):
 
 @capability_required(Capability.UNIT_ROSTER)
 def person_detail(request, person_id: int):
-    """檢視資料: one person of the unit's roster; anyone else is a 404."""
+    """Show 檢視資料 for one person of the unit's roster. Anyone else is a 404."""
     person = selectors.roster_person(actor=request.user, person_id=person_id)
     membership = person.current_memberships[0]
 
