@@ -1,5 +1,6 @@
 """Sign-in accounts: teachers' personal accounts, business accounts, authority and admin accounts."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -79,6 +80,20 @@ class BusinessAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Given to the applicant with the acknowledgement, to look up the application's state.
+    reference = models.CharField(_("application reference"), max_length=16, unique=True, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
+    decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    # The reason given with the latest 退回, 停權, disabling or deletion.
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "role", "pk"]
@@ -101,3 +116,16 @@ class BusinessAccount(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE and self.user.is_active
+
+
+class PasswordHistory(models.Model):
+    """A password hash an account has used, so the last few cannot be chosen again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
