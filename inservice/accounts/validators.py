@@ -31,11 +31,17 @@ class PasswordHistoryValidator:
         self.history_size = history_size
 
     def _recent_hashes(self, user) -> list[str]:
+        """Return the current hash, then the newest recorded ones, ``history_size`` in all.
+
+        The current hash comes first because accounts made with ``create_user``
+        never passed through ``password_changed`` and so have no history row yet.
+        """
         from .models import PasswordHistory
 
-        return list(
-            PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.history_size]
-        )
+        recorded = PasswordHistory.objects.filter(user=user).values_list("password", flat=True)[: self.history_size]
+        hashes = [user.password] if user.password else []
+        hashes += [encoded for encoded in recorded if encoded not in hashes]
+        return hashes[: self.history_size]
 
     def validate(self, password, user=None):
         from django.contrib.auth.hashers import check_password
