@@ -122,8 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Password reset links work once and expire after this many seconds.
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
 
-# Reverse proxies in front of the site that append to X-Forwarded-For; 0 trusts
-# none and uses the connecting address. Sign-in lockout and audit use this.
+# Number of reverse proxies in front of the site that append to X-Forwarded-For.
+# With 0 the header is ignored and the connecting address counts. Sign-in
+# lockout and the audit trail read the client address this way.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Lockout after repeated failed sign-ins (django-axes): per username and per

@@ -1,4 +1,4 @@
-"""Django admin for sign-in accounts; business accounts are read-only here and change only through the services."""
+"""Django admin for sign-in accounts. Business accounts are read-only here because they change only through the audited services."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin

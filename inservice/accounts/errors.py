@@ -14,7 +14,7 @@ class AccountError(Exception):
 
 
 class DuplicateBusinessAccount(AccountError):
-    """The identity number already holds a business account; the unit is deliberately not named."""
+    """The identity number already has a business account. The message leaves out the unit on purpose."""
 
     code = "duplicate_business_account"
 

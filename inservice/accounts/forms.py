@@ -40,7 +40,7 @@ class UnitSearchForm(forms.Form):
 
 
 class ApplicationForm(forms.Form):
-    """申請: the public business account application."""
+    """The public business account application (申請)."""
 
     unit = forms.ModelChoiceField(
         label=_("Unit"),
@@ -135,7 +135,7 @@ class StatusLookupForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    # Every role is accepted here: whether the actor may grant it is the grant table's decision (403).
+    # Every role passes the form, because the grant table in the service decides whether the actor may grant it (403).
     role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
 
 

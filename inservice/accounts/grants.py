@@ -4,7 +4,7 @@ An actor's *level* depends on where the target unit sits: a system
 administrator everywhere, an authority account over its own units, a
 business account over its own unit. The table maps each level to the roles
 it may assign, change to or from, approve, disable, enable or remove.
-Nobody appears in their own row, so nobody grants a role at or above their own.
+No level lists its own rank or a higher one, so no actor grants a role at or above their own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .models import ROLE_RANK, Role, User
 
 
 class Level(IntEnum):
-    """How far up the layers an actor stands over one unit; higher ranks above lower ones."""
+    """An actor's rank over one unit. A higher value outranks every lower one."""
 
     OPERATOR = ROLE_RANK[Role.OPERATOR]
     CONTACT = ROLE_RANK[Role.CONTACT]
@@ -30,8 +30,8 @@ class Level(IntEnum):
 
 ROLE_LEVEL = {Role.OPERATOR: Level.OPERATOR, Role.CONTACT: Level.CONTACT, Role.CHIEF: Level.CHIEF}
 
-# 總負責人 manage 連絡人 and 作業人員 of their unit; only the unit's authority
-# (or a system administrator) manages 總負責人; 連絡人 and 作業人員 manage no one.
+# 總負責人 manage the 連絡人 and 作業人員 of their unit. Only the unit's authority
+# (or a system administrator) manages 總負責人, and 連絡人 and 作業人員 manage no one.
 GRANTS: dict[Level, frozenset[str]] = {
     Level.SYSTEM_ADMIN: frozenset({Role.CHIEF, Role.CONTACT, Role.OPERATOR}),
     Level.AUTHORITY: frozenset({Role.CHIEF, Role.CONTACT, Role.OPERATOR}),
@@ -64,8 +64,11 @@ def roles_grantable(actor, unit) -> frozenset[str]:
 
 
 def approver_level(account) -> Level:
-    """Return the level that decides ``account``'s application: 總負責人 go to the authority,
-    連絡人 and 作業人員 to the unit's active 總負責人, or to the authority when it has none."""
+    """Return the level that decides ``account``'s application.
+
+    總負責人 applications go to the authority. 連絡人 and 作業人員 applications go to
+    the unit's active 總負責人, or to the authority when the unit has none.
+    """
     from .selectors import unit_has_active_chief
 
     if account.role == Role.CHIEF or not unit_has_active_chief(account.unit):

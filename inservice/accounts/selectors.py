@@ -33,10 +33,10 @@ def unit_has_active_chief(unit: Unit) -> bool:
 
 
 def business_accounts_in_scope(actor) -> QuerySet[BusinessAccount]:
-    """Business accounts at the units ``actor`` manages accounts of; none for everyone else.
+    """Return the business accounts at the units whose accounts ``actor`` manages.
 
-    A 總負責人 sees their unit, an authority account its units, a system administrator all.
-    連絡人 and 作業人員 manage no accounts and see none.
+    That is their own unit for a 總負責人, its units for an authority account and
+    every unit for a system administrator. 連絡人, 作業人員 and others get none.
     """
     if actor is None or not actor.is_authenticated:
         return BusinessAccount.objects.none()
@@ -61,15 +61,15 @@ def access_business_account(actor, account_id: int) -> BusinessAccount:
 
 
 def unit_business_accounts(*, actor, unit: Unit) -> QuerySet[BusinessAccount]:
-    """The unit's current (not returned, not deleted) accounts, highest role first."""
+    """Return the unit's current accounts (neither returned nor deleted), highest role first."""
     return business_accounts_in_scope(actor).filter(unit=unit, status__in=CURRENT_STATUSES)
 
 
 def pending_applications(*, actor) -> QuerySet[BusinessAccount]:
-    """Applications waiting for ``actor``'s decision, following the routing of applications.
+    """Return the applications waiting for ``actor``'s decision.
 
-    A 總負責人 decides their unit's 連絡人 and 作業人員; an authority decides its units'
-    總負責人 and the other roles at units without an active 總負責人.
+    A 總負責人 decides their unit's 連絡人 and 作業人員. An authority decides its units'
+    總負責人, and the other roles at units without an active 總負責人.
     """
     accounts = business_accounts_in_scope(actor).filter(status=BusinessAccount.Status.PENDING)
     if actor.kind == User.Kind.BUSINESS:
@@ -80,7 +80,7 @@ def pending_applications(*, actor) -> QuerySet[BusinessAccount]:
 
 
 def units_without_active_chief(*, actor) -> QuerySet[Unit]:
-    """Active units in ``actor``'s scope that have no active 總負責人."""
+    """Return the active units in ``actor``'s scope that have no active 總負責人."""
     return (
         units_in_scope(actor)
         .filter(is_active=True)
@@ -92,7 +92,7 @@ def units_without_active_chief(*, actor) -> QuerySet[Unit]:
 
 
 def courses_blocking_deletion(account: BusinessAccount) -> QuerySet[Course]:
-    """Courses ``account`` opened that are not yet 名單確認通過.
+    """Return the courses ``account`` opened that are not yet 名單確認通過.
 
     NOTE: a cancelled course blocks too, because only 名單確認通過 frees an
     account; the courses side decides whether cancelling should count.
@@ -114,7 +114,7 @@ def application_status(*, reference: str, username: str) -> BusinessAccount | No
 
 
 def unit_search(query: str) -> QuerySet[Unit]:
-    """Active units whose code starts with, or whose name contains, ``query``; none for an empty query."""
+    """Return active units whose code starts with, or whose name contains, ``query`` (none for an empty query)."""
     query = (query or "").strip()
     if not query:
         return Unit.objects.none()

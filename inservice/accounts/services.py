@@ -133,7 +133,7 @@ def _mail_on_commit(*, template: str, subject: str, recipients: list[str], conte
 
 
 def _approver_addresses(account: BusinessAccount) -> list[str]:
-    """E-mail addresses of whoever decides ``account``'s application."""
+    """Return the e-mail addresses of the approvers of ``account``'s application."""
     if grants.approver_level(account) == grants.Level.CHIEF:
         chiefs = BusinessAccount.objects.filter(
             unit_id=account.unit_id, role=Role.CHIEF, status=Status.ACTIVE, user__is_active=True
@@ -170,10 +170,10 @@ def business_account_apply(
     password: str,
     ip_address: str | None = None,
 ) -> BusinessAccount:
-    """Create a pending business account and its (inactive) sign-in, and tell the applicant and the approver.
+    """Create a pending business account and its inactive user, then e-mail the applicant and the approvers.
 
-    Raises DuplicateBusinessAccount when the identity number already holds an
-    account, and ValidationError for bad fields. Concurrent applications with
+    Raises DuplicateBusinessAccount when the identity number already has an
+    account, and ValidationError for invalid fields. Concurrent applications with
     one number end with one account because the partial unique constraint
     rejects the second insert.
     """
@@ -206,7 +206,7 @@ def business_account_apply(
                 reference=_new_reference(),
             )
     except IntegrityError:
-        # A concurrent application won the race: say which field lost.
+        # A concurrent application committed first. Report the field that collided.
         if _identity_taken(digest):
             raise DuplicateBusinessAccount() from None
         if User.objects.filter(username__iexact=username).exists():
@@ -240,7 +240,7 @@ def business_account_apply(
 
 @transaction.atomic
 def business_account_approve(*, actor, account: BusinessAccount, ip_address: str | None = None) -> BusinessAccount:
-    """啟用 a pending application."""
+    """Approve (啟用) a pending application."""
     account = _lock(account)
     grants.require_manage(actor, account)
     if account.status != Status.PENDING:
@@ -272,7 +272,7 @@ def business_account_approve(*, actor, account: BusinessAccount, ip_address: str
 def business_account_return(
     *, actor, account: BusinessAccount, reason: str, ip_address: str | None = None
 ) -> BusinessAccount:
-    """退回 a pending application with a reason; the identity number is free to apply again."""
+    """Return (退回) a pending application with a reason. The identity number is then free to apply again."""
     reason = _clean_reason(reason, required=True)
     account = _lock(account)
     grants.require_manage(actor, account)
@@ -308,7 +308,7 @@ def business_account_return(
 def business_account_change_role(
     *, actor, account: BusinessAccount, role: str, ip_address: str | None = None
 ) -> BusinessAccount:
-    """權限異動: move an account to another role, when the grant table allows both the old and the new role."""
+    """Move an account to another role (權限異動) when the grant table allows both the old and the new role."""
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     account = _lock(account)
@@ -339,7 +339,7 @@ def business_account_change_role(
 def business_account_delete(
     *, actor, account: BusinessAccount, reason: str = "", ip_address: str | None = None
 ) -> BusinessAccount:
-    """刪除 (soft): the record stays for audit and the identity number is free again.
+    """Delete (刪除) an account softly: the record stays for audit and the identity number is free again.
 
     The holder may delete their own account; anyone else needs the grant table
     and a reason. Blocked while a course the account opened is not yet
@@ -376,7 +376,7 @@ def business_account_delete(
 def business_account_suspend(
     *, actor, account: BusinessAccount, reason: str, ip_address: str | None = None
 ) -> BusinessAccount:
-    """停權: a system administrator stops an account found used by someone other than its owner."""
+    """Suspend (停權) an account found used by someone other than its owner. System administrators only."""
     reason = _clean_reason(reason, required=True)
     account = _lock(account)
     if grants.level_over_unit(actor, account.unit) != grants.Level.SYSTEM_ADMIN:
@@ -401,7 +401,7 @@ def business_account_suspend(
 
 @transaction.atomic
 def business_account_enable(*, actor, account: BusinessAccount, ip_address: str | None = None) -> BusinessAccount:
-    """Re-enable an account: a disabled one by whoever may manage its role, a suspended one by a system administrator."""
+    """Re-enable an account. A disabled one needs the grant table, a suspended one a system administrator."""
     account = _lock(account)
     if account.status == Status.DISABLED:
         grants.require_manage(actor, account)
@@ -431,8 +431,8 @@ def business_accounts_disable_inactive(*, now: datetime.datetime | None = None) 
 
     Unused means no sign-in, and no approval or re-enabling, since the cut-off.
     Each account is disabled in its own transaction, so one failure leaves the
-    others done. The unit's only chief is disabled too: the job is not a school
-    action, and the authority then sees the unit in its list without a chief.
+    others done. The unit's only chief is disabled too, because the job is not a
+    school action. The unit then appears in the authority's list of units without a chief.
     """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.BUSINESS_ACCOUNT_INACTIVE_DAYS)
@@ -470,7 +470,10 @@ def business_accounts_disable_inactive(*, now: datetime.datetime | None = None) 
 
 @transaction.atomic
 def user_suspend(*, actor, user: User, reason: str, ip_address: str | None = None) -> User:
-    """停權 a teacher or authority account: it can no longer sign in. Business accounts use business_account_suspend."""
+    """Suspend (停權) a teacher or authority account so it can no longer sign in.
+
+    Business accounts use business_account_suspend, which also records the status.
+    """
     reason = _clean_reason(reason, required=True)
     if not getattr(actor, "is_system_admin", False):
         raise PermissionDenied

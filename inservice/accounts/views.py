@@ -45,7 +45,7 @@ sign_out = public_view(auth_views.LogoutView.as_view())
 @public_view
 @sensitive_post_parameters("password", "password_confirm", "identity_number")
 def apply(request):
-    """申請: search the unit, then fill in and send the application."""
+    """Show the application form (申請) with its unit search, and send a valid application."""
     unit_query = (request.POST.get("unit_query") or request.GET.get("unit_query") or "").strip()
     search_form = UnitSearchForm(initial={"unit_query": unit_query})
     if request.method == "POST":
@@ -96,7 +96,7 @@ def apply_submitted(request):
 
 @public_view
 def application_status(request):
-    """The applicant's view of the application: both the reference and the username must match."""
+    """Show an application's state to its applicant, when both the reference and the username match."""
     form = StatusLookupForm(request.POST or None)
     account = None
     looked_up = False
@@ -137,7 +137,7 @@ def _rows(actor, accounts):
 
 @capability_required(Capability.UNIT_BUSINESS_ACCOUNTS)
 def unit_accounts(request):
-    """本單位業務帳號管理: the 總負責人's list of their unit's business accounts and pending applications."""
+    """List the unit's business accounts and pending applications for its 總負責人 (本單位業務帳號管理)."""
     unit = active_business_account(request.user).unit
     accounts = selectors.unit_business_accounts(actor=request.user, unit=unit)
     pending = selectors.pending_applications(actor=request.user)
@@ -152,7 +152,7 @@ def unit_accounts(request):
 
 @capability_required(Capability.AUTHORITY_CHIEFS)
 def authority_accounts(request):
-    """The authority's page: pending chief applications, units without a chief, and its units' accounts."""
+    """List an authority's pending applications, its units without a chief and its units' accounts."""
     search = AccountSearchForm(request.GET or None)
     accounts = selectors.business_accounts_in_scope(request.user).filter(
         status__in=selectors.CURRENT_STATUSES
@@ -177,7 +177,7 @@ def authority_accounts(request):
 
 @capability_required(Capability.SYSTEM_ADMIN)
 def system_accounts(request):
-    """System administrators: find any account by username, to suspend or delete it with a reason."""
+    """Find any account by username, for a system administrator to suspend or delete it with a reason."""
     search = AccountSearchForm(request.GET or None)
     query = search.cleaned_data.get("query", "").strip() if search.is_valid() else ""
     users = []
@@ -210,7 +210,7 @@ def _back(request):
 
 
 def _run(request, action, success_message: str):
-    """Call one service; domain and field errors become messages, PermissionDenied a 403."""
+    """Call one service and redirect back. Domain and field errors become messages, and PermissionDenied a 403."""
     try:
         action()
     except AccountError as error:
@@ -330,7 +330,7 @@ def user_suspend(request, pk: int):
 
 @capability_required(Capability.SIGNED_IN)
 def my_business_account(request):
-    """The holder's own business account, with the request to delete it when leaving the unit."""
+    """Show the holder's own business account, and delete it on request when they leave the unit."""
     account = active_business_account(request.user)
     if account is None:
         raise Http404

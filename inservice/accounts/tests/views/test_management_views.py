@@ -117,7 +117,7 @@ def test_chief_deletes_through_page(client, chief, operator):
     assert reload(operator).status == BusinessAccount.Status.DELETED
 
 
-# --- Forbidden paths: each must answer 403 or 404 and change nothing. ---------------------------
+# --- Forbidden paths: each must return 403 or 404 and change nothing. ---------------------------
 
 
 def test_hidden_field_grant_chief_forbidden(client, chief, operator):
