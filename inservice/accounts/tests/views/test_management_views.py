@@ -259,6 +259,15 @@ def test_authority_search_filters_by_unit(client, authority_user, chief, other_u
     assert [row["account"] for row in response.context["rows"]] == [stranger]
 
 
+def test_authority_page_query_count_flat(client, authority_user, unit, other_unit, django_assert_max_num_queries):
+    for index in range(12):
+        factories.make_business_account(unit=unit if index % 2 else other_unit, role=Role.OPERATOR, username=f"op{index}")
+    client.force_login(authority_user)
+
+    with django_assert_max_num_queries(14):
+        client.get(reverse("accounts:authority_accounts"))
+
+
 def test_authority_page_forbidden_to_chief(client, chief):
     client.force_login(chief.user)
 
