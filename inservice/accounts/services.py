@@ -185,6 +185,9 @@ def business_account_apply(
         raise ValidationError({"unit": _("This unit no longer takes applications. Search again and choose your unit.")})
     if _identity_taken(digest):
         raise DuplicateBusinessAccount()
+    # Sign-in lockout counts usernames case-insensitively, so they must be unique that way too.
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken. Choose another one.")})
 
     user = User(username=username, kind=User.Kind.BUSINESS, display_name=name, email=email, is_active=False)
     password_validation.validate_password(password, user)

@@ -145,3 +145,13 @@ def test_apply_accepts_64_character_password(application_data):
     account = business_account_apply(**application_data)
 
     assert account.user.check_password(application_data["password"])
+
+
+def test_apply_rejects_username_in_other_case(application_data):
+    factories.make_user("Applicant")
+
+    with pytest.raises(ValidationError) as raised:
+        business_account_apply(**application_data)
+
+    assert "username" in raised.value.message_dict
+    assert BusinessAccount.objects.count() == 0

@@ -327,3 +327,64 @@ def test_my_account_is_404_for_teacher(client):
     client.force_login(factories.make_user("teacher1"))
 
     assert client.get(reverse("accounts:my_business_account")).status_code == 404
+
+
+def test_system_admin_deletes_through_page(client, admin_user, chief):
+    client.force_login(admin_user)
+
+    post(client, "account_delete", chief, reason="帳號非本人使用")
+
+    assert reload(chief).status == BusinessAccount.Status.DELETED
+
+
+def test_user_suspend_forbidden_to_authority(client, authority_user):
+    teacher = factories.make_user("teacher1")
+    client.force_login(authority_user)
+
+    response = client.post(reverse("accounts:user_suspend", args=[teacher.pk]), {"reason": "冒用", "next": "/"})
+
+    teacher.refresh_from_db()
+    assert response.status_code == 403
+    assert teacher.is_active is True
+
+
+def test_chief_reenables_disabled_through_page(client, chief, operator):
+    operator.status = BusinessAccount.Status.DISABLED
+    operator.save()
+    operator.user.is_active = False
+    operator.user.save()
+    client.force_login(chief.user)
+
+    post(client, "account_enable", operator)
+
+    fresh = reload(operator)
+    assert fresh.status == BusinessAccount.Status.ACTIVE
+    assert fresh.user.is_active is True
+
+
+# --- Django admin ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:accounts_user_changelist",
+        "admin:accounts_businessaccount_changelist",
+        "admin:organisations_unit_changelist",
+        "admin:organisations_authority_changelist",
+    ],
+)
+def test_admin_lists_open_for_superuser(client, admin_user, chief, url_name):
+    client.force_login(admin_user)
+
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_admin_cannot_edit_business_account(client, admin_user, chief):
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_businessaccount_change", args=[chief.pk])
+
+    response = client.post(url, {"role": Role.OPERATOR, "user": admin_user.pk})
+
+    assert response.status_code == 403
+    assert_unchanged(chief, role=Role.CHIEF)
