@@ -113,6 +113,21 @@ class BusinessAccount(models.Model):
     def __str__(self) -> str:
         return f"BusinessAccount {self.pk} ({self.role} at unit {self.unit_id})"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        account = super().from_db(db, field_names, values)
+        account._loaded_user_id = account.__dict__.get("user_id")
+        return account
+
+    def save(self, *args, **kwargs):
+        # Accounts are personal and never handed over, so save() rejects a new user
+        # on a stored account. NOTE: QuerySet.update() bypasses this check.
+        loaded = getattr(self, "_loaded_user_id", None)
+        if loaded is not None and self.user_id != loaded:
+            raise ValueError("A business account cannot be moved to another user; delete it and apply again.")
+        super().save(*args, **kwargs)
+        self._loaded_user_id = self.user_id
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE and self.user.is_active

@@ -155,3 +155,22 @@ def test_apply_rejects_username_in_other_case(application_data):
 
     assert "username" in raised.value.message_dict
     assert BusinessAccount.objects.count() == 0
+
+
+def test_account_cannot_change_user(chief):
+    stranger = factories.make_user("stranger")
+    chief.user = stranger
+
+    with pytest.raises(ValueError):
+        chief.save()
+
+    assert BusinessAccount.objects.get(pk=chief.pk).user.username == "chief"
+
+
+def test_loaded_account_cannot_change_user(chief):
+    stranger = factories.make_user("stranger")
+    account = BusinessAccount.objects.get(pk=chief.pk)
+    account.user_id = stranger.pk
+
+    with pytest.raises(ValueError):
+        account.save()
