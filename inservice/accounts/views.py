@@ -28,6 +28,8 @@ from .models import BusinessAccount, Role, User
 
 ACCOUNTS_PER_PAGE = 50
 UNIT_CHOICES_SHOWN = 50
+# A system administrator's scope is every unit, so the list of units without a chief is capped.
+UNITS_WITHOUT_CHIEF_SHOWN = 200
 
 sign_in = public_view(
     sensitive_post_parameters("password")(
@@ -163,13 +165,16 @@ def authority_accounts(request):
             Q(user__username__iexact=query) | Q(unit__code__istartswith=query) | Q(unit__name__icontains=query)
         )
     page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(request.GET.get("page"))
+    units_without_chief = selectors.units_without_active_chief(actor=request.user)
     context = {
         "search": search,
         "query": query,
         "page": page,
         "rows": _rows(request.user, page.object_list),
         "pending_rows": _rows(request.user, selectors.pending_applications(actor=request.user)),
-        "units_without_chief": selectors.units_without_active_chief(actor=request.user),
+        "units_without_chief": units_without_chief[:UNITS_WITHOUT_CHIEF_SHOWN],
+        "units_without_chief_count": units_without_chief.count(),
+        "units_without_chief_shown": UNITS_WITHOUT_CHIEF_SHOWN,
         "next": request.get_full_path(),
     }
     return render(request, "accounts/authority_accounts.html", context)
