@@ -117,7 +117,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "inservice.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "inservice.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history_size": 3}},
 ]
+# Password reset links work once and expire after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
+
+# Number of reverse proxies in front of the site that append to X-Forwarded-For.
+# With 0 the header is ignored and the connecting address counts. Sign-in
+# lockout and the audit trail read the client address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Lockout after repeated failed sign-ins (django-axes): per username and per
 # client address, each counted separately.
@@ -128,6 +136,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_CALLABLE = "inservice.accounts.auth.axes_username"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "inservice.accounts.auth.client_ip_address"
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -195,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 # 綜合視導 view of the roster list.
 ANNUAL_HOURS_TARGET = env.int("ANNUAL_HOURS_TARGET", default=18)
 # Business accounts with no sign-in for this many days are disabled nightly.
-BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", default=365)
+BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", default=180)
 # One-time links for setting a teacher's first password expire after this long.
 ACCOUNT_ACTIVATION_LINK_HOURS = env.int("ACCOUNT_ACTIVATION_LINK_HOURS", default=72)
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="(02) 7712-9098")
