@@ -31,7 +31,8 @@ def course_input(**overrides) -> services.CourseInput:
     now = timezone.now()
     values = {
         "title": "閱讀理解教學工作坊",
-        "category": CourseCategory.objects.get(code="teaching"),
+        # get_or_create: transactional tests flush the rows the data migration seeded.
+        "category": CourseCategory.objects.get_or_create(code="teaching", defaults={"name": "教學專業"})[0],
         "hours": Decimal("3"),
         "place": "本校視聽教室",
         "quota": 30,
