@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inservice.organisations.models import Stage
 from inservice.people.models import Subject
@@ -111,7 +112,7 @@ class CourseForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=64)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=pgettext_lazy("course", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, county_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,12 +192,23 @@ class SessionForm(forms.Form):
 
 
 class BaseSessionFormSet(forms.BaseFormSet):
+    """Session rows. Every row counts as new because saving replaces all of a course's sessions,
+    so a row the organiser empties is dropped rather than refused."""
+
+    def initial_form_count(self) -> int:
+        return 0
+
+    def total_form_count(self) -> int:
+        if self.is_bound:
+            return super().total_form_count()
+        return min(len(self.initial or []) + self.extra, self.max_num)
+
     def clean(self):
         if any(self.errors):
             return
         seen = set()
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
+            if not form.has_changed():
                 continue
             key = (form.cleaned_data["date"], form.cleaned_data["starts_at"])
             if key in seen:
@@ -204,6 +216,10 @@ class BaseSessionFormSet(forms.BaseFormSet):
                     _("Two sessions start on the same date and time. Remove the repeated row."), code="duplicate"
                 )
             seen.add(key)
+        if not seen:
+            raise forms.ValidationError(
+                _("Enter at least one session with its date, start and end time."), code="no_sessions"
+            )
 
     def to_inputs(self) -> list[SessionInput]:
         rows = [
@@ -218,8 +234,6 @@ SessionFormSet = forms.formset_factory(
     SessionForm,
     formset=BaseSessionFormSet,
     extra=2,
-    min_num=1,
-    validate_min=True,
     max_num=MAX_SESSIONS,
     validate_max=True,
 )
@@ -232,16 +246,32 @@ def session_initial(course: Course) -> list[dict]:
     ]
 
 
-def with_more_session_rows(data, prefix: str = "sessions"):
-    """Return a copy of posted form data that shows more empty session rows, for the no-JavaScript button."""
-    data = data.copy()
-    key = f"{prefix}-TOTAL_FORMS"
+def course_form_with_more_rows(data, *, county_choices, prefix: str):
+    """Return unbound forms that repeat the posted values with more empty session rows.
+
+    The button that adds rows works without JavaScript: it posts the form, and the page
+    comes back with the same values and no error messages, since nothing was saved.
+    """
+    initial = {}
+    for name, field in CourseForm.base_fields.items():
+        if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+            initial[name] = data.getlist(name)
+        elif name in data:
+            initial[name] = data.get(name)
+    form = CourseForm(initial=initial, county_choices=county_choices)
+
     try:
-        total = int(data.get(key, 0))
+        posted_rows = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
     except ValueError:
-        total = 0
-    data[key] = str(min(total + SESSION_ROWS_ADDED, MAX_SESSIONS))
-    return data
+        posted_rows = 0
+    posted_rows = max(0, min(posted_rows, MAX_SESSIONS))
+    rows = [
+        {name: data.get(f"{prefix}-{index}-{name}", "") for name in SessionForm.base_fields}
+        for index in range(posted_rows)
+    ]
+    formset = SessionFormSet(initial=rows, prefix=prefix)
+    formset.extra = SESSION_ROWS_ADDED
+    return form, formset
 
 
 class CourseSearchForm(forms.Form):
@@ -269,7 +299,7 @@ class CourseSearchForm(forms.Form):
 
 class EnrolmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Action"),
+        label=pgettext_lazy("course", "Action"),
         choices=[
             (EnrolmentStatus.ADMITTED, _("Admit")),
             (EnrolmentStatus.WAITLISTED, _("Put on the waiting list")),

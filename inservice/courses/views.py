@@ -19,8 +19,8 @@ from .forms import (
     EnrolmentDecisionForm,
     SessionFormSet,
     TransitionForm,
+    course_form_with_more_rows,
     session_initial,
-    with_more_session_rows,
 )
 from .models import CourseState, Enrolment, EnrolmentStatus
 
@@ -119,8 +119,7 @@ def _course_forms(request, *, initial=None, sessions_initial=None):
             SessionFormSet(initial=sessions_initial, prefix=SESSION_PREFIX),
         )
     if "add_rows" in request.POST:
-        data = with_more_session_rows(request.POST, prefix=SESSION_PREFIX)
-        return CourseForm(data, county_choices=county_choices), SessionFormSet(data, prefix=SESSION_PREFIX)
+        return course_form_with_more_rows(request.POST, county_choices=county_choices, prefix=SESSION_PREFIX)
     return CourseForm(request.POST, county_choices=county_choices), SessionFormSet(request.POST, prefix=SESSION_PREFIX)
 
 
