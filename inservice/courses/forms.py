@@ -112,7 +112,9 @@ class CourseForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=64)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
-    description = forms.CharField(label=pgettext_lazy("course", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=pgettext_lazy("course", "Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, county_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,7 +195,7 @@ class SessionForm(forms.Form):
 
 class BaseSessionFormSet(forms.BaseFormSet):
     """Session rows. Every row counts as new because saving replaces all of a course's sessions,
-    so a row the organiser empties is dropped rather than refused."""
+    so a row the organiser empties is dropped instead of being rejected."""
 
     def initial_form_count(self) -> int:
         return 0

@@ -67,7 +67,7 @@ def county_choices() -> list[tuple[str, str]]:
 
 
 def course_target_summary(course: Course) -> dict[str, list[str]]:
-    """Return the names of the course's target stages, counties and subjects; empty lists mean all."""
+    """Return the names of the course's target stages, counties and subjects. An empty list means all."""
     stage_labels = dict(Stage.choices)
     county_names = dict(county_choices()) if course.target_county_list else {}
     return {
@@ -78,7 +78,7 @@ def course_target_summary(course: Course) -> dict[str, list[str]]:
 
 
 def courses_in_scope(user):
-    """Courses of the unit whose courses ``user`` manages; none for other users."""
+    """Return the courses of the unit that ``user`` manages courses for, or none."""
     if not has_capability(user, Capability.COURSE_MANAGE):
         return Course.objects.none()
     account = active_business_account(user)
@@ -94,7 +94,7 @@ def access_course(user, course_id: int) -> Course:
 
 
 def unit_courses(*, actor, state: str = ""):
-    """The actor's unit's courses with their enrolment counts, newest first."""
+    """Return the courses of the actor's unit with their enrolment counts, newest first."""
     courses = courses_in_scope(actor).select_related("category", "owner")
     if state:
         courses = courses.filter(state=state)
@@ -106,7 +106,7 @@ def unit_courses(*, actor, state: str = ""):
 
 
 def course_enrolments(*, course: Course):
-    """Enrolments of a course already fetched through ``access_course``, in queue order."""
+    """Return the enrolments of a course already fetched through ``access_course``, in queue order."""
     return (
         Enrolment.objects.filter(course=course)
         .select_related("person")
@@ -122,7 +122,7 @@ def course_enrolments(*, course: Course):
 
 
 def person_enrolments(*, person):
-    """A teacher's own enrolments, newest course first."""
+    """Return a teacher's own enrolments, newest course first."""
     return (
         Enrolment.objects.filter(person=person)
         .select_related("course__unit")

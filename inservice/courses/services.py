@@ -37,7 +37,7 @@ COURSE_CODE_LAST = 9_999_999
 
 
 class CourseError(Exception):
-    """A course rule refused the request; ``message`` is translated and shown to the user."""
+    """Raised when a course rule rejects a request. ``message`` is translated and shown to the user."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -57,7 +57,7 @@ class SessionInput:
 
 @dataclass
 class CourseInput:
-    """Every field of 研習課程登錄 that the organiser enters; exactly one of hours or credits."""
+    """Fields of 研習課程登錄 as the organiser enters them, with exactly one of hours or credits."""
 
     title: str
     category: CourseCategory | None
@@ -195,7 +195,7 @@ EDITABLE_STATES = {CourseState.DRAFT, CourseState.OPEN, CourseState.CLOSED}
 def course_update(
     *, actor, course: Course, data: CourseInput, sessions: list[SessionInput], ip_address: str | None = None
 ) -> Course:
-    """Change a course's details; fetch ``course`` through ``access_course`` so it is in the actor's unit."""
+    """Change a course's details. The caller fetches ``course`` through ``access_course``, so it is in the actor's unit."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.state not in EDITABLE_STATES:
         raise CourseError(
@@ -237,7 +237,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     CourseState.CANCELLED: frozenset(),
 }
 
-# Transitions that course_transition refuses because another service owns them.
+# Target states that course_transition rejects because another service owns them.
 RESERVED_TARGETS = frozenset({CourseState.CONFIRMED})
 
 
@@ -303,7 +303,7 @@ def course_transition(*, actor, course: Course, to_state: str, ip_address: str |
 
 
 def course_mark_confirmed(*, actor, course: Course, ip_address: str | None = None) -> Course:
-    """Move a finished course to 名單確認通過; for the attendance confirmation service.
+    """Move a finished course to 名單確認通過. The attendance confirmation service calls this.
 
     Call it inside that service's transaction: the course row stays locked until it
     commits, so two confirmations of the same course run one after the other, and the
@@ -386,7 +386,7 @@ def _first_come_status(course: Course) -> str:
 
 
 def enrolment_create(*, actor, course: Course, ip_address: str | None = None) -> Enrolment:
-    """Enrol the teacher ``actor`` in ``course``; a repeated request returns the existing enrolment.
+    """Enrol the teacher ``actor`` in ``course``. A repeated request returns the existing enrolment.
 
     The course row is locked while places are counted, so parallel enrolments are
     decided one at a time and the course never admits more than its quota.
@@ -459,7 +459,7 @@ CANCELLABLE_COURSE_STATES = {CourseState.OPEN, CourseState.CLOSED}
 
 @transaction.atomic
 def enrolment_cancel(*, actor, enrolment: Enrolment, ip_address: str | None = None) -> Enrolment:
-    """Cancel the actor's own enrolment; an admitted place goes to the first on the waiting list."""
+    """Cancel the actor's own enrolment. An admitted place goes to the first teacher on the waiting list."""
     person = getattr(actor, "person", None)
     if person is None or enrolment.person_id != person.pk:
         raise CourseError("not_own", _("You can cancel only your own enrolments."))
@@ -498,8 +498,8 @@ def enrolment_decide(
 ) -> int:
     """Admit, wait-list or refuse the selected enrolments of a course of the actor's unit.
 
-    Returns how many changed. Admitting more than the free places refuses the whole
-    request, so the organiser chooses who gets the remaining places.
+    Returns how many changed. Admitting more teachers than there are free places rejects
+    the whole request, so the organiser chooses who gets the remaining places.
     """
     if decision not in DECISIONS:
         raise CourseError("bad_decision", _("Choose admit, waiting list or not admitted."))

@@ -1,4 +1,4 @@
-"""A course from registration to admission, through the screens a user sees."""
+"""A course from registration to admission, driven through the screens in Chromium."""
 
 import datetime
 

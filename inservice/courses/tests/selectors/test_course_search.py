@@ -47,12 +47,12 @@ def test_search_by_state(organiser):
 
 
 def test_search_by_county(organiser):
-    here = make_course(organiser=organiser, state=CourseState.OPEN)
+    own_county = make_course(organiser=organiser, state=CourseState.OPEN)
     taipei = make_business_account(unit=make_unit(code="383333", county_code="38", county_name="臺北市")).user
-    there = make_course(organiser=taipei, state=CourseState.OPEN)
+    taipei_course = make_course(organiser=taipei, state=CourseState.OPEN)
 
-    assert codes(selectors.course_search(county="38")) == {there.code}
-    assert here.code not in codes(selectors.course_search(county="38"))
+    assert codes(selectors.course_search(county="38")) == {taipei_course.code}
+    assert own_county.code not in codes(selectors.course_search(county="38"))
 
 
 def test_search_by_date_range(organiser):
