@@ -155,6 +155,17 @@ def _write_sessions(course: Course, sessions: list[SessionInput]) -> None:
     course.end_date = max(item.date for item in sessions)
 
 
+def _check_manages(actor, course: Course) -> None:
+    """Raise CourseError unless ``actor`` manages the courses of ``course``'s unit.
+
+    Views already fetch courses through the scoped ``access_course``; this repeats the
+    check so that a service called from elsewhere cannot change another unit's course.
+    """
+    account = active_business_account(actor)
+    if not has_capability(actor, Capability.COURSE_MANAGE) or account is None or account.unit_id != course.unit_id:
+        raise CourseError("not_in_scope", _("You can manage only the courses of your own unit."))
+
+
 def _organiser_account(actor):
     if not has_capability(actor, Capability.COURSE_CREATE):
         raise CourseError("not_organiser", _("Only a business account of a unit can register courses."))
@@ -196,6 +207,7 @@ def course_update(
     *, actor, course: Course, data: CourseInput, sessions: list[SessionInput], ip_address: str | None = None
 ) -> Course:
     """Change a course's details. The caller fetches ``course`` through ``access_course``, so it is in the actor's unit."""
+    _check_manages(actor, course)
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.state not in EDITABLE_STATES:
         raise CourseError(
@@ -298,6 +310,7 @@ def course_transition(*, actor, course: Course, to_state: str, ip_address: str |
             _("A course reaches “%(target)s” only when its attendance list is confirmed.")
             % {"target": CourseState(to_state).label},
         )
+    _check_manages(actor, course)
     locked = Course.objects.select_for_update().get(pk=course.pk)
     return _change_state(actor=actor, course=locked, to_state=to_state, ip_address=ip_address)
 
@@ -307,7 +320,8 @@ def course_mark_confirmed(*, actor, course: Course, ip_address: str | None = Non
 
     Call it inside that service's transaction: the course row stays locked until it
     commits, so two confirmations of the same course run one after the other, and the
-    second one gets CourseError("illegal_transition").
+    second one gets CourseError("illegal_transition"). The caller checks that ``actor``
+    may confirm this course.
     """
     with transaction.atomic():
         locked = Course.objects.select_for_update().get(pk=course.pk)
@@ -501,6 +515,7 @@ def enrolment_decide(
     Returns how many changed. Admitting more teachers than there are free places rejects
     the whole request, so the organiser chooses who gets the remaining places.
     """
+    _check_manages(actor, course)
     if decision not in DECISIONS:
         raise CourseError("bad_decision", _("Choose admit, waiting list or not admitted."))
     if not enrolment_ids:

@@ -140,3 +140,16 @@ def test_update_refused_after_finish(organiser):
         services.course_update(actor=organiser, course=course, data=course_input(), sessions=session_inputs())
 
     assert error.value.code == "not_editable"
+
+
+def test_update_other_unit_refused(organiser, other_organiser):
+    course = services.course_create(actor=organiser, data=course_input(), sessions=session_inputs())
+
+    with pytest.raises(services.CourseError) as error:
+        services.course_update(
+            actor=other_organiser, course=course, data=course_input(title="改名"), sessions=session_inputs()
+        )
+
+    assert error.value.code == "not_in_scope"
+    course.refresh_from_db()
+    assert course.title != "改名"

@@ -109,3 +109,34 @@ def test_allowed_transitions_hide_confirmed(organiser):
     course = make_course(organiser=organiser, state=CourseState.FINISHED)
 
     assert services.allowed_transitions(course) == []
+
+
+def test_transition_other_unit_refused(organiser, other_organiser):
+    course = make_course(organiser=organiser)
+
+    with pytest.raises(services.CourseError) as error:
+        services.course_transition(actor=other_organiser, course=course, to_state=CourseState.OPEN)
+
+    assert error.value.code == "not_in_scope"
+    course.refresh_from_db()
+    assert course.state == CourseState.DRAFT
+
+
+def test_transition_by_teacher_refused(organiser, teacher):
+    course = make_course(organiser=organiser)
+
+    with pytest.raises(services.CourseError) as error:
+        services.course_transition(actor=teacher, course=course, to_state=CourseState.OPEN)
+
+    assert error.value.code == "not_in_scope"
+
+
+def test_transition_by_colleague_allowed(organiser, unit):
+    from inservice.testing.factories import make_business_account
+
+    course = make_course(organiser=organiser)
+    colleague = make_business_account(unit=unit, role="operator").user
+
+    course = services.course_transition(actor=colleague, course=course, to_state=CourseState.OPEN)
+
+    assert course.state == CourseState.OPEN

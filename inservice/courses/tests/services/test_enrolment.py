@@ -353,3 +353,29 @@ def test_waitlisted_gets_no_notice(organiser, unit, django_capture_on_commit_cal
         services.enrolment_create(actor=make_teacher(unit=unit, email="b@school.example.tw"), course=course)
 
     assert mail.outbox == []
+
+
+def test_decide_other_unit_refused(organiser, other_organiser, teacher):
+    course = open_course(organiser, admission_mode=AdmissionMode.MANUAL)
+    enrolment = services.enrolment_create(actor=teacher, course=course)
+
+    with pytest.raises(services.CourseError) as error:
+        services.enrolment_decide(
+            actor=other_organiser, course=course, enrolment_ids=[enrolment.pk], decision="admitted"
+        )
+
+    assert error.value.code == "not_in_scope"
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "applied"
+
+
+def test_promoted_teacher_gets_notice(organiser, unit, django_capture_on_commit_callbacks):
+    course = open_course(organiser, quota=1)
+    first = make_teacher(unit=unit, email="first@school.example.tw")
+    second = make_teacher(unit=unit, email="second@school.example.tw")
+    first_enrolment = services.enrolment_create(actor=first, course=course)
+    services.enrolment_create(actor=second, course=course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrolment_cancel(actor=first, enrolment=first_enrolment)
+
+    assert [message.to for message in mail.outbox] == [["second@school.example.tw"]]
