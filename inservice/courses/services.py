@@ -328,6 +328,26 @@ def course_mark_confirmed(*, actor, course: Course, ip_address: str | None = Non
         return _change_state(actor=actor, course=locked, to_state=CourseState.CONFIRMED, ip_address=ip_address)
 
 
+def course_close_expired(*, now: datetime.datetime | None = None) -> int:
+    """Move open courses whose enrolment window has ended to 報名截止; a periodic job calls this.
+
+    Returns how many courses were closed. Each one is locked, checked again and audited
+    with the actor label "system" in its own transaction, so one failure leaves the rest.
+    """
+    now = now or timezone.now()
+    due = Course.objects.filter(state=CourseState.OPEN, enrol_closes_at__lt=now).values_list("pk", flat=True)
+    closed = 0
+    for course_id in list(due):
+        with transaction.atomic():
+            course = Course.objects.select_for_update().select_related("unit").get(pk=course_id)
+            if course.state != CourseState.OPEN or course.enrol_closes_at is None or course.enrol_closes_at >= now:
+                continue
+            _change_state(actor=None, course=course, to_state=CourseState.CLOSED, ip_address=None, actor_label="system")
+            closed += 1
+    logger.info("closed enrolment of %s courses", closed)
+    return closed
+
+
 # --- Enrolment --------------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.http import Http404
 
 from inservice.courses import selectors
 from inservice.courses.models import CourseState
@@ -82,8 +83,6 @@ def test_courses_in_scope_empty_for_teacher(organiser, teacher):
 
 
 def test_access_course_other_unit_404(organiser, other_organiser):
-    from django.http import Http404
-
     course = make_course(organiser=organiser)
 
     with pytest.raises(Http404):

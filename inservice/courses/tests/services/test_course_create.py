@@ -7,7 +7,7 @@ import pytest
 from inservice.audit.models import AuditEvent
 from inservice.courses import services
 from inservice.courses.models import CourseState, CourseTag
-from inservice.courses.tests.conftest import course_input, make_teacher, session_inputs
+from inservice.courses.tests.conftest import course_input, make_course, make_teacher, session_inputs
 from inservice.testing.factories import make_authority_user, make_business_account
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +132,6 @@ def test_update_replaces_sessions_and_audits(organiser):
 
 
 def test_update_refused_after_finish(organiser):
-    from inservice.courses.tests.conftest import make_course
-
     course = make_course(organiser=organiser, state=CourseState.FINISHED)
 
     with pytest.raises(services.CourseError) as error:

@@ -1,10 +1,14 @@
+import datetime
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from inservice.audit.models import AuditEvent
 from inservice.courses import services
-from inservice.courses.models import CourseState
+from inservice.courses.models import Course, CourseState
+from inservice.courses.tasks import close_expired_enrolment
 from inservice.courses.tests.conftest import course_input, make_course, session_inputs
+from inservice.testing.factories import make_business_account
 
 pytestmark = pytest.mark.django_db
 
@@ -132,11 +136,35 @@ def test_transition_by_teacher_refused(organiser, teacher):
 
 
 def test_transition_by_colleague_allowed(organiser, unit):
-    from inservice.testing.factories import make_business_account
-
     course = make_course(organiser=organiser)
     colleague = make_business_account(unit=unit, role="operator").user
 
     course = services.course_transition(actor=colleague, course=course, to_state=CourseState.OPEN)
 
     assert course.state == CourseState.OPEN
+
+
+def test_close_expired_closes_past_window(organiser):
+    course = make_course(organiser=organiser, state=CourseState.OPEN)
+    still_open = make_course(organiser=organiser, state=CourseState.OPEN)
+    Course.objects.filter(pk=course.pk).update(enrol_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    closed = close_expired_enrolment()
+
+    course.refresh_from_db()
+    still_open.refresh_from_db()
+    assert closed == 1
+    assert course.state == CourseState.CLOSED
+    assert still_open.state == CourseState.OPEN
+    event = AuditEvent.objects.get(action="course.transition", target_id=str(course.pk), after={"state": "closed"})
+    assert event.actor is None
+    assert event.actor_label == "system"
+
+
+def test_close_expired_ignores_drafts(organiser):
+    course = make_course(organiser=organiser)
+    Course.objects.filter(pk=course.pk).update(enrol_closes_at=timezone.now() - datetime.timedelta(days=1))
+
+    assert services.course_close_expired() == 0
+    course.refresh_from_db()
+    assert course.state == CourseState.DRAFT

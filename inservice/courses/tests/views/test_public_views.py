@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from inservice.courses.models import CourseState, Enrolment
-from inservice.courses.tests.conftest import make_course, make_teacher
+from inservice.courses.tests.conftest import make_course, make_teacher, session_inputs
 from inservice.testing.factories import make_business_account, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -174,8 +174,6 @@ def test_my_enrolments_refused_for_organiser(client, organiser):
 
 
 def test_detail_shows_roc_dates(client, organiser):
-    from inservice.courses.tests.conftest import session_inputs
-
     course = make_course(
         organiser=organiser, state=CourseState.OPEN, sessions=session_inputs(datetime.date(2026, 10, 5))
     )
