@@ -329,10 +329,11 @@ def course_mark_confirmed(*, actor, course: Course, ip_address: str | None = Non
 
 
 def course_close_expired(*, now: datetime.datetime | None = None) -> int:
-    """Move open courses whose enrolment window has ended to 報名截止; a periodic job calls this.
+    """Move open courses whose enrolment window has ended to 報名截止. A periodic job calls this.
 
-    Returns how many courses were closed. Each one is locked, checked again and audited
-    with the actor label "system" in its own transaction, so one failure leaves the rest.
+    Returns how many courses were closed. Each course is locked, checked again and audited
+    with the actor label "system" in its own transaction, so courses closed before an
+    error stay closed and the next run picks up the rest.
     """
     now = now or timezone.now()
     due = Course.objects.filter(state=CourseState.OPEN, enrol_closes_at__lt=now).values_list("pk", flat=True)
