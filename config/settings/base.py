@@ -222,6 +222,11 @@ SSO_ENABLED = env.bool("SSO_ENABLED", default=False)
 # --- Courses and hours (courses, hours, statistics apps) --------------------------------------
 
 COURSE_UPLOAD_MAX_BYTES = env.int("COURSE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Open courses move to 報名截止 at this interval once their enrolment window has ended.
+CELERY_BEAT_SCHEDULE["courses-close-expired-enrolment"] = {
+    "task": "inservice.courses.tasks.close_expired_enrolment",
+    "schedule": crontab(minute="*/15"),
+}
 
 # --- Logging -------------------------------------------------------------------------------
 
