@@ -213,6 +213,18 @@ SSO_ENABLED = env.bool("SSO_ENABLED", default=False)
 # --- Courses and hours (courses, hours, statistics apps) --------------------------------------
 
 COURSE_UPLOAD_MAX_BYTES = env.int("COURSE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# An XLSX upload is a ZIP archive: these bound its entry count and unpacked size
+# before openpyxl reads it, so a small file cannot expand into a huge one.
+COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES = env.int("COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES", default=200)
+COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Data rows an attendance list may have.
+ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=10000)
+# Codes of the CourseTag rows the kindergarten rules count (Appendix B of the spec):
+# 18 hours of 幼兒園教保專業知能 per calendar year, 3 hours of 安全教育 in two calendar years.
+KINDERGARTEN_PROFESSIONAL_TAG = env("KINDERGARTEN_PROFESSIONAL_TAG", default="kg_professional")
+KINDERGARTEN_PROFESSIONAL_HOURS = env.int("KINDERGARTEN_PROFESSIONAL_HOURS", default=18)
+KINDERGARTEN_SAFETY_TAG = env("KINDERGARTEN_SAFETY_TAG", default="safety")
+KINDERGARTEN_SAFETY_HOURS = env.int("KINDERGARTEN_SAFETY_HOURS", default=3)
 
 # --- Logging -------------------------------------------------------------------------------
 
