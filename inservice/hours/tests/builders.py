@@ -18,9 +18,9 @@ from inservice.hours.models import HourRecord
 _codes = itertools.count(1000001)
 
 
-def make_course(*, owner, state=CourseState.FINISHED, hours=Decimal(6), title="數位教學實務研習", **extra) -> Course:
+def make_course(*, owner, state=CourseState.FINISHED, hours=Decimal(6), title="數位教學實務研習", code=None, **extra) -> Course:
     return Course.objects.create(
-        code=str(next(_codes)), title=title, unit=owner.unit, owner=owner, state=state, hours=hours, **extra
+        code=code or str(next(_codes)), title=title, unit=owner.unit, owner=owner, state=state, hours=hours, **extra
     )
 
 
