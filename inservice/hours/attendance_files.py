@@ -1,8 +1,9 @@
 """Checking uploaded files before parsing, and reading attendance rows out of XLSX and CSV.
 
-Every check here looks at the bytes, never at the name or content type the
-browser sent: an XLSX file must be a ZIP archive of bounded size and entry
-count, a PDF must start with ``%PDF-``, and a CSV must be text in UTF-8 or Big5.
+The file name picks the parser, but the checks read the bytes and ignore the
+content type the browser sent. An XLSX file must be a ZIP archive of bounded
+size and entry count. A PDF must start with ``%PDF-``. A CSV must be text in
+UTF-8 or Big5.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def decode_csv(data: bytes) -> str:
     if data.startswith(UTF8_BOM):
         encodings = ["utf-8-sig"]
     else:
-        # cp950 is Microsoft's Big5, which also holds the ETEN characters Windows files use.
+        # cp950 is Microsoft's Big5, which also contains the ETEN characters Windows files use.
         encodings = ["utf-8", "cp950"]
     for encoding in encodings:
         try:

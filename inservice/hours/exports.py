@@ -39,7 +39,7 @@ def xlsx_response(*, filename: str, header: list, rows: list[list]) -> HttpRespo
 
 
 def my_record_rows(records) -> list[list]:
-    """One row per record: ROC date, school year, course code and title, unit, category, hours."""
+    """Build one row per record: ROC date, school year, course code and title, unit, category, hours."""
     return [
         [
             roc.roc_short(record.issued_at),

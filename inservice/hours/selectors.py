@@ -66,7 +66,7 @@ def corrections_sum(record_ref: str = "pk"):
 
 
 def record_total():
-    """A record's hours after corrections, for annotating HourRecord querysets."""
+    """Build the expression of a record's hours after corrections, for annotating HourRecord querysets."""
     return ExpressionWrapper(F("hours") + corrections_sum(), output_field=HOURS_FIELD)
 
 
@@ -171,7 +171,7 @@ class YearTotal:
 
 
 def records_of_person(person: Person):
-    """A teacher's hour records, newest first, with ``total`` = hours after corrections."""
+    """Return a teacher's hour records, newest first, with ``total`` = hours after corrections."""
     return (
         HourRecord.objects.filter(person=person)
         .select_related("course", "course__unit", "course__category")

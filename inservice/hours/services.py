@@ -30,7 +30,7 @@ HOURS_STEP = Decimal("0.1")
 
 
 class HoursError(Exception):
-    """A domain rule stopped the operation; ``message`` is translated and says what to do."""
+    """Error raised when a domain rule stops the operation. ``message`` is translated and names the fix."""
 
     def __init__(self, message, code: str):
         super().__init__(str(message))
@@ -164,7 +164,7 @@ def attendance_upload_check(*, actor, course: Course, uploaded_file) -> Attendan
             unit=course.unit,
             after={"course": course.pk, "accepted": accepted, "refused": len(results) - accepted},
         )
-    logger.info("attendance upload %s checked: %s accepted, %s refused", upload.pk, accepted, len(results) - accepted)
+    logger.info("attendance upload %s checked: %s accepted, %s rejected", upload.pk, accepted, len(results) - accepted)
     return upload
 
 

@@ -1,4 +1,4 @@
-"""Which units a statistics request covers: the actor's scope, optionally narrowed by the request."""
+"""The units a statistics request covers: the actor's scope, optionally narrowed by the request."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class StatisticsScope:
 
 
 def resolve_scope(request) -> StatisticsScope:
-    """Return the units and years the request asks for, within the actor's scope; 404 outside it."""
+    """Resolve the units and years of a request within the actor's scope, raising Http404 outside it."""
     user = request.user
     units = units_in_scope(user)
     is_admin = has_capability(user, Capability.SYSTEM_ADMIN)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.functions import TruncMonth
 
 from inservice.core import roc
 from inservice.courses.models import Course, CourseState
 from inservice.hours.models import HourCorrection, HourRecord
-from inservice.hours.selectors import calendar_years_range, person_hours_between, school_year_range
+from inservice.hours.selectors import ZERO_HOURS, calendar_years_range, record_total, school_year_range
 from inservice.people.models import AccountStatus, Category, Membership, Person, Title
 
 # 教保服務人員 whom the kindergarten rules cover.
@@ -76,47 +77,69 @@ class TeacherHours:
 
 
 def teacher_hours(units, *, school_year: int) -> TeacherHours:
-    """Hours per teacher in a school year: bands, average and how many reach ANNUAL_HOURS_TARGET."""
-    start, end = school_year_range(school_year)
+    """Hours per teacher in a school year: bands, average and how many reach ANNUAL_HOURS_TARGET.
+
+    Four queries whatever the scope's size. The bands are counted in the
+    database over each teacher's issued hours. Corrections are rare, so the
+    few corrected teachers are then moved to the band of their corrected total.
+    """
     target = Decimal(settings.ANNUAL_HOURS_TARGET)
     limits = [*HOUR_BANDS, target]
-    annotated = _teachers(units).annotate(year_hours=person_hours_between(start, end))
+    teachers = _teachers(units).count()
 
-    aggregates = {"teachers": Count("pk"), "average": Avg("year_hours"), "reaching": Count("pk", filter=Q(year_hours__gte=target))}
-    aggregates["band_none"] = Count("pk", filter=Q(year_hours=0))
+    records = _records_in(units, school_year=school_year)
+    aggregates = {"with_hours": Count("person", filter=Q(total__gt=0)), "sum": Sum("total")}
     for index in range(1, len(limits)):
-        aggregates[f"band_{index}"] = Count(
-            "pk", filter=Q(year_hours__gt=0, year_hours__gte=limits[index - 1], year_hours__lt=limits[index])
+        aggregates[f"band_{index}"] = Count("person", filter=Q(total__gt=0, total__gte=limits[index - 1], total__lt=limits[index]))
+    aggregates[f"band_{len(limits)}"] = Count("person", filter=Q(total__gte=target))
+    totals = records.values("person").annotate(total=Sum("hours")).aggregate(**aggregates)
+
+    counts = [teachers - totals["with_hours"]] + [totals[f"band_{index}"] for index in range(1, len(limits) + 1)]
+    hours_sum = Decimal(totals["sum"] or 0)
+    deltas = dict(
+        _corrections_in(units, school_year=school_year)
+        .values("record__person")
+        .annotate(delta=Sum("delta"))
+        .values_list("record__person", "delta")
+        .order_by()
+    )
+    if deltas:
+        issued = dict(
+            records.filter(person__in=list(deltas)).values("person").annotate(total=Sum("hours")).values_list("person", "total").order_by()
         )
-    totals = annotated.aggregate(**aggregates)
+        for person_id, delta in deltas.items():
+            counts[_band_index(issued[person_id], limits)] -= 1
+            counts[_band_index(issued[person_id] + delta, limits)] += 1
+            hours_sum += delta
 
-    bands: list[tuple[Decimal | None, Decimal | None, int]] = [(None, None, totals["band_none"])]
+    bands: list[tuple[Decimal | None, Decimal | None, int]] = [(None, None, counts[0])]
     for index in range(1, len(limits)):
-        bands.append((limits[index - 1], limits[index], totals[f"band_{index}"]))
-    bands.append((target, None, totals["reaching"]))
-    average = Decimal(str(totals["average"] or 0)).quantize(Decimal("0.1"))
-    return TeacherHours(teachers=totals["teachers"], reaching_target=totals["reaching"], average=average, bands=bands)
+        bands.append((limits[index - 1], limits[index], counts[index]))
+    bands.append((target, None, counts[-1]))
+    average = (hours_sum / teachers).quantize(Decimal("0.1")) if teachers else Decimal(0)
+    return TeacherHours(teachers=teachers, reaching_target=counts[-1], average=average, bands=bands)
+
+
+def _band_index(hours: Decimal, limits: list[Decimal]) -> int:
+    """Return the band of ``hours``: 0 for none, then one per interval of ``limits``, last for the target or more."""
+    if hours <= 0:
+        return 0
+    for index in range(1, len(limits)):
+        if hours < limits[index]:
+            return index
+    return len(limits)
 
 
 def _records_in(units, *, school_year: int):
+    """Records issued in a school year to people who are now teachers at one of ``units``."""
     start, end = school_year_range(school_year)
-    return HourRecord.objects.filter(
-        issued_at__gte=start,
-        issued_at__lt=end,
-        person__memberships__unit__in=units,
-        person__memberships__end_date__isnull=True,
-        person__memberships__category=Category.TEACHER,
-    )
+    return HourRecord.objects.filter(issued_at__gte=start, issued_at__lt=end, person__in=_teachers(units))
 
 
 def _corrections_in(units, *, school_year: int):
     start, end = school_year_range(school_year)
     return HourCorrection.objects.filter(
-        record__issued_at__gte=start,
-        record__issued_at__lt=end,
-        record__person__memberships__unit__in=units,
-        record__person__memberships__end_date__isnull=True,
-        record__person__memberships__category=Category.TEACHER,
+        record__issued_at__gte=start, record__issued_at__lt=end, record__person__in=_teachers(units)
     )
 
 
@@ -186,31 +209,44 @@ class KindergartenFigures:
         return share_percent(self.safety_met, self.educators)
 
 
+def _kindergarten_educators(units):
+    return Person.objects.filter(
+        memberships__unit__in=units, memberships__end_date__isnull=True, memberships__title__in=KINDERGARTEN_TITLES
+    )
+
+
 def kindergarten_figures(units, *, year: int) -> KindergartenFigures:
     """教保服務人員 meeting the kindergarten rules in calendar ``year``.
 
     Professional knowledge: KINDERGARTEN_PROFESSIONAL_HOURS of courses tagged
     KINDERGARTEN_PROFESSIONAL_TAG within the year. Safety education:
     KINDERGARTEN_SAFETY_HOURS of courses tagged KINDERGARTEN_SAFETY_TAG within
-    the year and the one before.
+    the year and the one before. Two queries, as in ``teacher_hours``.
     """
     year_start, year_end = calendar_years_range(year, year)
     two_start, _ = calendar_years_range(year - 1, year)
-    professional = person_hours_between(
-        year_start, year_end, extra=Q(course__tags__code=settings.KINDERGARTEN_PROFESSIONAL_TAG)
-    )
-    safety = person_hours_between(two_start, year_end, extra=Q(course__tags__code=settings.KINDERGARTEN_SAFETY_TAG))
-    totals = (
-        Person.objects.filter(
-            memberships__unit__in=units,
-            memberships__end_date__isnull=True,
-            memberships__title__in=KINDERGARTEN_TITLES,
+    professional_tag = settings.KINDERGARTEN_PROFESSIONAL_TAG
+    safety_tag = settings.KINDERGARTEN_SAFETY_TAG
+    educators = _kindergarten_educators(units).count()
+
+    # The join to tags gives a record one row per tag; each sum keeps only its own tag.
+    per_educator = (
+        HourRecord.objects.filter(
+            person__in=_kindergarten_educators(units),
+            issued_at__gte=two_start,
+            issued_at__lt=year_end,
+            course__tags__code__in=[professional_tag, safety_tag],
         )
-        .annotate(professional=professional, safety=safety)
-        .aggregate(
-            educators=Count("pk"),
-            professional_met=Count("pk", filter=Q(professional__gte=settings.KINDERGARTEN_PROFESSIONAL_HOURS)),
-            safety_met=Count("pk", filter=Q(safety__gte=settings.KINDERGARTEN_SAFETY_HOURS)),
+        .values("person")
+        .annotate(
+            professional=Coalesce(
+                Sum(record_total(), filter=Q(course__tags__code=professional_tag, issued_at__gte=year_start)), ZERO_HOURS
+            ),
+            safety=Coalesce(Sum(record_total(), filter=Q(course__tags__code=safety_tag)), ZERO_HOURS),
         )
     )
-    return KindergartenFigures(year=year, **totals)
+    totals = per_educator.aggregate(
+        professional_met=Count("person", filter=Q(professional__gte=settings.KINDERGARTEN_PROFESSIONAL_HOURS)),
+        safety_met=Count("person", filter=Q(safety__gte=settings.KINDERGARTEN_SAFETY_HOURS)),
+    )
+    return KindergartenFigures(year=year, educators=educators, **totals)

@@ -18,7 +18,7 @@ def test_school_year_range_in_taipei():
     assert end == taipei(2026, 8, 1)
 
 
-def test_half_past_midnight_on_first_of_august_is_new_school_year(manager, unit):
+def test_taipei_august_first_starts_school_year(manager, unit):
     person = factories.make_person(unit=unit)
     # 00:30 in Taipei is still 31 July in UTC, so a UTC cut would put it in the old year.
     issue(person=person, course=make_course(owner=manager), hours="3", issued_at=taipei(2025, 8, 1, 0, 30), by=manager.user)

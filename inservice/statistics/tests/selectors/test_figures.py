@@ -135,3 +135,21 @@ def test_kindergarten_rules(unit, manager, settings):
     assert figures.professional_met == 1
     assert figures.safety_met == 1
     assert figures.professional_share == Decimal("33.3")
+
+
+def test_teacher_hours_moves_corrected_teachers(unit, manager, settings):
+    settings.ANNUAL_HOURS_TARGET = 18
+    course = make_course(owner=manager, hours=Decimal(18))
+    in_year = taipei(2025, 10, 1)
+    raised = issue(person=factories.make_person(unit=unit), course=course, hours="17", issued_at=in_year, by=manager.user)
+    lowered = issue(person=factories.make_person(unit=unit), course=course, hours="18", issued_at=in_year, by=manager.user)
+    cleared = issue(person=factories.make_person(unit=unit), course=course, hours="2", issued_at=in_year, by=manager.user)
+    services.hour_correction_create(actor=manager.user, record=raised, delta=Decimal(1), reason="補登")
+    services.hour_correction_create(actor=manager.user, record=lowered, delta=Decimal("-13"), reason="更正")
+    services.hour_correction_create(actor=manager.user, record=cleared, delta=Decimal("-2"), reason="未出席")
+
+    figures = selectors.teacher_hours(_scope(unit), school_year=114)
+
+    assert figures.reaching_target == 1
+    assert [count for _, _, count in figures.bands] == [1, 1, 0, 0, 1]
+    assert figures.average == Decimal("7.7")
