@@ -227,6 +227,18 @@ CELERY_BEAT_SCHEDULE["courses-close-expired-enrolment"] = {
     "task": "inservice.courses.tasks.close_expired_enrolment",
     "schedule": crontab(minute="*/15"),
 }
+# An XLSX upload is a ZIP archive: these bound its entry count and unpacked size
+# before openpyxl reads it, so a small file cannot expand into a huge one.
+COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES = env.int("COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES", default=200)
+COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Data rows an attendance list may have.
+ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=10000)
+# Codes of the CourseTag rows the kindergarten rules count (Appendix B of the spec):
+# 18 hours of 幼兒園教保專業知能 per calendar year, 3 hours of 安全教育 in two calendar years.
+KINDERGARTEN_PROFESSIONAL_TAG = env("KINDERGARTEN_PROFESSIONAL_TAG", default="kg_professional")
+KINDERGARTEN_PROFESSIONAL_HOURS = env.int("KINDERGARTEN_PROFESSIONAL_HOURS", default=18)
+KINDERGARTEN_SAFETY_TAG = env("KINDERGARTEN_SAFETY_TAG", default="safety")
+KINDERGARTEN_SAFETY_HOURS = env.int("KINDERGARTEN_SAFETY_HOURS", default=3)
 
 # --- Logging -------------------------------------------------------------------------------
 
