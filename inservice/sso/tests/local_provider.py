@@ -151,7 +151,7 @@ class LocalProvider:
         key = key or self.key
         return jwt.encode(header or {"alg": "RS256", "kid": key.kid}, claims, key)
 
-    def id_token_claims(self, *, sub: str, nonce: str, **changes) -> dict:
+    def id_token_claims(self, sub: str, nonce: str, /, **changes) -> dict:
         """Return valid ID-token claims for this provider; a change set to None removes the claim."""
         now = int(time.time())
         claims = {"iss": self.issuer, "sub": sub, "aud": CLIENT_ID, "iat": now, "exp": now + 600, "nonce": nonce}
