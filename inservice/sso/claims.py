@@ -18,7 +18,7 @@ STUDENT_MARK = "學生"
 
 @dataclass(frozen=True)
 class RoamingClaims:
-    """What a roaming sign-in tells about the person, already normalised."""
+    """Person data from a roaming sign-in, already normalised."""
 
     issuer: str
     subject: str

@@ -9,8 +9,8 @@ from inservice.people.models import Person
 class SsoIdentity(models.Model):
     """One (issuer, subject) pair of the identity service and the roster person it signs in as.
 
-    Roaming sign-ins are matched on this pair only; the identity number links
-    a pair to a person the first time, and the e-mail address is never used.
+    Roaming sign-ins are matched on this pair only. The identity number links
+    a new pair to a person at its first sign-in, and the e-mail address is never used.
     """
 
     issuer = models.CharField(_("issuer"), max_length=255)

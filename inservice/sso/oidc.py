@@ -1,8 +1,8 @@
 """The OpenID Connect relying party for the MOE education identity service.
 
 Authorization-code flow with PKCE (S256). Authlib's OAuth2Client builds the
-authorization URL and exchanges the code; joserfc verifies the ID token
-(RS256 only, keys from the issuer's JWKS) and authlib's ``CodeIDToken``
+authorization URL and exchanges the code. joserfc verifies the ID token's
+RS256 signature with the issuer's JWKS, and authlib's ``CodeIDToken``
 checks its claims. The discovery document and the JWKS are cached per
 process; an ID token signed with an unknown ``kid`` makes the JWKS be read
 again once, so a key rotation at the provider needs no restart here.
@@ -34,7 +34,7 @@ DISCOVERY_PATH = "/.well-known/openid-configuration"
 
 
 class ProviderError(Exception):
-    """The provider could not be reached or answered something unusable.
+    """The provider could not be reached or returned an unusable response.
 
     ``reason`` is a short code for the log; it never carries personal data.
     """
@@ -45,7 +45,7 @@ class ProviderError(Exception):
 
 
 class VerificationFailed(Exception):
-    """The provider's answer failed a relying-party check (signature, claims, state)."""
+    """The provider's response failed a relying-party check (signature, claims, state)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -87,7 +87,7 @@ def _get_json(url: str, *, reason: str, headers: dict | None = None) -> dict:
         logger.warning("Identity service request failed: reason=%s error=%s", reason, type(error).__name__)
         raise ProviderError(f"{reason}_unreachable") from error
     if response.status_code != 200:
-        logger.warning("Identity service answered HTTP %s: reason=%s", response.status_code, reason)
+        logger.warning("Identity service returned HTTP %s: reason=%s", response.status_code, reason)
         raise ProviderError(f"{reason}_http_{response.status_code}")
     try:
         document = response.json()
@@ -99,7 +99,7 @@ def _get_json(url: str, *, reason: str, headers: dict | None = None) -> dict:
 
 
 def provider_metadata() -> dict:
-    """Return the issuer's discovery document, read at most once per cache period."""
+    """Return the issuer's discovery document, cached for SSO_DISCOVERY_CACHE_SECONDS."""
     issuer = settings.SSO_ISSUER
     with _cache_lock:
         cached = _metadata_cache.get(issuer)
@@ -183,7 +183,7 @@ def complete_sign_in(*, code: str, attempt: PendingAttempt) -> VerifiedSignIn:
                 code_verifier=attempt.code_verifier,
             )
     except OAuthError as error:
-        # The provider refused the code, e.g. invalid_grant for a replayed or expired code.
+        # The provider rejected the code, e.g. invalid_grant for a replayed or expired code.
         raise VerificationFailed(f"token_error_{error.error}") from error
     except httpx.HTTPError as error:
         logger.warning("Identity service token request failed: error=%s", type(error).__name__)

@@ -28,7 +28,7 @@ USERNAME_PREFIX = "sso-"
 
 
 class RefusalReason(str, enum.Enum):
-    """Why a roaming sign-in was refused; the values appear in the log."""
+    """Reason code of a refused roaming sign-in, as written to the log."""
 
     STUDENT = "student"
     NO_STAFF_TITLE = "no_staff_title"
@@ -108,6 +108,7 @@ def _apply_sign_in(*, claims: RoamingClaims, unit: Unit, ip_address: str | None)
     person, person_created = _matched_person(claims=claims, link=link, unit=unit)
     _check_account_usable(person)
 
+    status_before = person.account_status
     user, account_created = _ensure_account(person)
     audit = partial(audit_record, actor=user, actor_label=AUDIT_ACTOR_LABEL, ip_address=ip_address)
     if person_created:
@@ -120,6 +121,14 @@ def _apply_sign_in(*, claims: RoamingClaims, unit: Unit, ip_address: str | None)
             action="account.create",
             target=user,
             after={"kind": user.kind, "person": person.pk, "roaming": True},
+            unit=unit,
+        )
+    elif person.account_status != status_before:
+        audit(
+            action="person.account_status",
+            target=person,
+            before={"account_status": status_before},
+            after={"account_status": person.account_status},
             unit=unit,
         )
 

@@ -48,7 +48,7 @@ def _safe_next(request, candidate: str | None) -> str:
 
 def _log_refusal(reason: str) -> None:
     # The reason code only: never the name, identity number, e-mail, subject or tokens.
-    logger.warning("Roaming sign-in refused: reason=%s", reason)
+    logger.warning("Roaming sign-in rejected: reason=%s", reason)
 
 
 def _problem(request, kind: str, *, next_url: str = "", status: int):
@@ -79,7 +79,7 @@ def sign_in_start(request):
 @never_cache
 @require_GET
 def sign_in_callback(request):
-    """Finish an attempt: verify the provider's answer, update the roster, sign the teacher in."""
+    """Finish an attempt: verify the provider's response, update the roster, sign the teacher in."""
     _require_enabled()
     attempt = attempt_take(request.session, request.GET.get("state", ""))
     if attempt is None:

@@ -61,6 +61,7 @@ class LocalProvider:
         self.issuer = ""
         self._process: subprocess.Popen | None = None
         self._config_dir = tempfile.TemporaryDirectory(prefix="oidc-provider-")
+        self._stderr_path = Path(self._config_dir.name) / "stderr.log"
 
     # --- Process -------------------------------------------------------------------
 
@@ -78,16 +79,18 @@ class LocalProvider:
         config_path = Path(self._config_dir.name) / "config.json"
         config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
 
+        self._stderr_file = self._stderr_path.open("a", encoding="utf-8")
         self._process = subprocess.Popen(
             ["node", str(SCRIPT), str(config_path)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            # A file, not a pipe: a pipe nobody reads would block the provider once full.
+            stderr=self._stderr_file,
             text=True,
         )
         line = self._process.stdout.readline()
         if not line:
-            error = self._process.stderr.read()
+            error = self._stderr_path.read_text(encoding="utf-8")
             raise RuntimeError(f"The local OpenID Provider did not start: {error[-2000:]}")
         self.issuer = json.loads(line)["issuer"]
         self.port = urlsplit(self.issuer).port
@@ -115,7 +118,7 @@ class LocalProvider:
             self._process.kill()
             self._process.wait()
         self._process.stdout.close()
-        self._process.stderr.close()
+        self._stderr_file.close()
         self._process = None
 
     def restart_with_key(self, key: RSAKey) -> None:

@@ -3,7 +3,7 @@
 //
 // Usage: node provider.mjs CONFIG.json
 //
-// CONFIG.json holds {port, client: {client_id, client_secret, redirect_uris}, jwks: {keys: [...]},
+// CONFIG.json contains {port, client: {client_id, client_secret, redirect_uris}, jwks: {keys: [...]},
 // accounts: {username: {sub, claims}}}. Port 0 picks a free loopback port. When the server
 // listens, one JSON line {"issuer": "http://127.0.0.1:PORT"} goes to stdout.
 //

@@ -354,3 +354,18 @@ def test_person_without_current_membership_joins_unit():
     assert outcome.previous_unit is None
     assert person.memberships.get(end_date__isnull=True).unit == new_unit
     assert person.memberships.get(unit=old_unit).end_reason == Membership.EndReason.RETIRED
+
+
+def test_pending_status_with_account_activated_and_audited():
+    unit = factories.make_unit(code="074771")
+    person = factories.make_person(unit=unit, account_status=AccountStatus.PENDING)
+    person.user = factories.make_user(kind=User.Kind.TEACHER)
+    person.save()
+
+    roaming_sign_in(claims=claims_for(school="074771", personid=person.identity_number))
+
+    person.refresh_from_db()
+    assert person.account_status == AccountStatus.ACTIVE
+    event = AuditEvent.objects.get(action="person.account_status")
+    assert event.before == {"account_status": "pending"}
+    assert event.after == {"account_status": "active"}

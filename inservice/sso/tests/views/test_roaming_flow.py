@@ -47,7 +47,7 @@ def refusal_reasons(caplog) -> list[str]:
     return [
         record.getMessage().split("reason=")[1]
         for record in caplog.records
-        if record.getMessage().startswith("Roaming sign-in refused")
+        if record.getMessage().startswith("Roaming sign-in rejected")
     ]
 
 
