@@ -17,6 +17,7 @@ from inservice.sso.tests.local_provider import (
     teacher_claims,
 )
 from inservice.testing import factories
+from inservice.testing.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,11 +58,13 @@ def test_roaming_sign_in_updates_service_school(browser_page, provider):
     provider.set_account("teacher", sub=SUB, claims=teacher_claims(school=second_unit.code, personid=person.identity_number))
 
     page.goto_checked("/accounts/login/")
+    screenshot(page, "sso-sign-in-page")
     page.get_by_role("link", name=BUTTON).click()
     sign_in_at_provider(page, "teacher")
     page.wait_for_url("**/sso/welcome/")
     page.check()
 
+    screenshot(page, "sso-welcome")
     assert "彰化縣立乙校國小" in page.locator("#service-school").inner_text()
     assert page.get_by_text("您的服務學校已由彰化縣立甲校國小更新為彰化縣立乙校國小。").is_visible()
     assert page.get_by_text("帳號漫遊").first.is_visible()
@@ -96,6 +99,7 @@ def test_student_sees_refusal_page(browser_page, provider):
     sign_in_at_provider(page, "student")
     page.wait_for_url("**/sso/callback/**")
     page.check()
+    screenshot(page, "sso-refused-student")
 
     assert page.get_by_role("heading", name="帳號漫遊登入僅供教師使用").is_visible()
     assert page.get_by_role("link", name="www.sso.edu.tw").is_visible()
