@@ -188,10 +188,13 @@ def complete_sign_in(*, code: str, attempt: PendingAttempt) -> VerifiedSignIn:
     except httpx.HTTPError as error:
         logger.warning("Identity service token request failed: error=%s", type(error).__name__)
         raise ProviderError("token_unreachable") from error
+    except ValueError as error:
+        # The token endpoint returned a body that is not JSON.
+        raise ProviderError("token_not_json") from error
 
     id_token = token.get("id_token")
     access_token = token.get("access_token")
-    if not id_token or not access_token:
+    if not isinstance(id_token, str) or not isinstance(access_token, str) or not id_token or not access_token:
         raise VerificationFailed("token_response_incomplete")
     id_claims = verify_id_token(id_token, nonce=attempt.nonce, access_token=access_token)
 

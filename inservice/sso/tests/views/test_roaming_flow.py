@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 
 from inservice.people.models import Membership, Person
 from inservice.sso.tests.local_provider import (
@@ -206,9 +207,7 @@ def test_state_works_only_once(client, provider, teacher):
     assert "請重新登入" in response.content.decode()
 
 
-def test_state_from_another_browser_refused(client, provider, teacher, django_user_model):
-    from django.test import Client
-
+def test_state_from_another_browser_refused(client, provider, teacher):
     callback = provider.sign_in(start(client), "teacher")
 
     response = Client().get(callback.removeprefix("http://testserver"))
@@ -406,3 +405,34 @@ def test_welcome_needs_sign_in(client):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+# --- Codes -------------------------------------------------------------------------------------
+
+
+def test_code_of_other_attempt_fails_pkce(client, provider, teacher, caplog):
+    first_callback = provider.sign_in(start(client), "teacher")
+    second_callback = provider.sign_in(start(client), "teacher")
+    swapped = second_callback.replace(query_of(second_callback)["code"], query_of(first_callback)["code"])
+
+    with caplog.at_level(logging.INFO):
+        response = client.get(swapped.removeprefix("http://testserver"))
+
+    assert response.status_code == 400
+    assert SESSION_KEY not in client.session
+    assert refusal_reasons(caplog) == ["token_error_invalid_grant"]
+
+
+def test_replayed_code_refused(client, provider, teacher, caplog):
+    used_callback = provider.sign_in(start(client), "teacher")
+    client.get(used_callback.removeprefix("http://testserver"))
+    client.post("/accounts/logout/")
+    fresh_callback = provider.sign_in(start(client), "teacher")
+    replayed = fresh_callback.replace(query_of(fresh_callback)["code"], query_of(used_callback)["code"])
+
+    with caplog.at_level(logging.INFO):
+        response = client.get(replayed.removeprefix("http://testserver"))
+
+    assert response.status_code == 400
+    assert SESSION_KEY not in client.session
+    assert refusal_reasons(caplog) == ["token_error_invalid_grant"]
