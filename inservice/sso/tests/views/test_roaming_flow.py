@@ -8,8 +8,11 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 
 from inservice.people.models import Membership, Person
+from inservice.sso import oidc
+from inservice.sso.tests.conftest import REDIRECT_URI
 from inservice.sso.tests.local_provider import (
     CLIENT_ID,
+    CLIENT_SECRET,
     LocalProvider,
     new_signing_key,
     query_of,
@@ -100,6 +103,17 @@ def test_foreign_next_is_ignored(client, provider, teacher):
     response = finish(client, provider, start(client, next_url="https://elsewhere.example/"))
 
     assert response["Location"] == "/sso/welcome/"
+
+
+def test_callback_on_fresh_instance_completes(client, provider, teacher):
+    authorization_url = start(client)
+    # Another app instance shares the database session but none of this process's caches.
+    oidc.reset_provider_cache()
+
+    response = finish(client, provider, authorization_url)
+
+    assert response.status_code == 302
+    assert SESSION_KEY in client.session
 
 
 def test_token_issued_slightly_in_future_accepted(client, provider, teacher):
@@ -278,11 +292,6 @@ def test_oldest_of_many_tabs_gets_friendly_page(client, provider, teacher):
 @pytest.fixture
 def rotating_provider(settings):
     """A provider of its own, so restarting it with a new key leaves the shared one alone."""
-    from inservice.sso import oidc
-
-    from ..conftest import REDIRECT_URI
-    from ..local_provider import CLIENT_SECRET
-
     own = LocalProvider(redirect_uri=REDIRECT_URI, accounts={}, key=new_signing_key("rotation-1")).start()
     settings.SSO_ENABLED = True
     settings.SSO_ISSUER = own.issuer
