@@ -105,7 +105,7 @@ def _apply_sign_in(*, claims: RoamingClaims, unit: Unit, ip_address: str | None)
         .filter(issuer=claims.issuer, subject=claims.subject)
         .first()
     )
-    person, person_created = _matched_person(claims=claims, link=link, unit=unit)
+    person, person_created = _matched_person(claims=claims, link=link)
     _check_account_usable(person)
 
     status_before = person.account_status
@@ -146,7 +146,7 @@ def _apply_sign_in(*, claims: RoamingClaims, unit: Unit, ip_address: str | None)
     )
 
 
-def _matched_person(*, claims: RoamingClaims, link: SsoIdentity | None, unit: Unit) -> tuple[Person, bool]:
+def _matched_person(*, claims: RoamingClaims, link: SsoIdentity | None) -> tuple[Person, bool]:
     """Return the person for this sign-in and whether it was created now.
 
     An existing (issuer, subject) link decides; otherwise the identity
