@@ -218,6 +218,24 @@ SYNC_SOURCES: dict = {}
 # The MOE education identity service (OpenID Connect) as seen by this relying party.
 
 SSO_ENABLED = env.bool("SSO_ENABLED", default=False)
+# The issuer URL exactly as the provider's discovery document states it; the
+# relying party reads {issuer}/.well-known/openid-configuration.
+SSO_ISSUER = env("SSO_ISSUER", default="")
+SSO_CLIENT_ID = env("SSO_CLIENT_ID", default="")
+SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", default="")
+# Must match a redirect URI registered with the provider, e.g. https://host/sso/callback/.
+SSO_REDIRECT_URI = env("SSO_REDIRECT_URI", default="")
+SSO_SCOPES = env("SSO_SCOPES", default="openid email profile eduinfo personid")
+# client_secret_basic or client_secret_post, as registered with the provider.
+SSO_TOKEN_ENDPOINT_AUTH_METHOD = env("SSO_TOKEN_ENDPOINT_AUTH_METHOD", default="client_secret_basic")
+# Clock skew tolerated on the ID token's exp and iat, in seconds.
+SSO_CLOCK_LEEWAY_SECONDS = env.int("SSO_CLOCK_LEEWAY_SECONDS", default=60)
+# Timeout of each request to the provider (discovery, JWKS, token, UserInfo), in seconds.
+SSO_HTTP_TIMEOUT_SECONDS = env.float("SSO_HTTP_TIMEOUT_SECONDS", default=10.0)
+# How long a started sign-in may wait for the provider's callback, in seconds.
+SSO_ATTEMPT_MAX_AGE_SECONDS = env.int("SSO_ATTEMPT_MAX_AGE_SECONDS", default=600)
+# How long the discovery document is cached before it is read again, in seconds.
+SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=3600)
 
 # --- Courses and hours (courses, hours, statistics apps) --------------------------------------
 
