@@ -46,7 +46,7 @@ def test_course_terms_loaded():
     reference_data_load(actor=None)
 
     tags = set(CourseTag.objects.values_list("name", flat=True))
-    assert {"幼兒園教保專業知能", "基本救命術訓練", "安全教育", "特殊教育"} <= tags
+    assert {"幼兒園教保專業知能", "基本救命術訓練", "安全教育", "特殊教育知能"} <= tags
     assert CourseCategory.objects.filter(name="特殊教育").exists()
 
 
