@@ -31,6 +31,7 @@ FEED_ERROR_LABELS = {
     "mass_change": _("Too many memberships would end"),
     "interrupted": _("The run was interrupted"),
     "superseded": _("A newer run replaced this one"),
+    "busy": _("Another run of this source was in progress"),
 }
 
 
