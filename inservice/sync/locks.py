@@ -4,8 +4,9 @@ The run key (one scheduled run per source and night) stops a second
 scheduler; this lock stops a manual run, a command or a redelivered task
 while another run of the source is still working.
 
-* ``database`` on PostgreSQL: a session-level advisory lock. It is released
-  when the run ends, or by PostgreSQL when the worker's connection drops.
+* ``database`` on PostgreSQL: a session-level advisory lock, plus a lock
+  inside the process. It is released when the run ends, or by PostgreSQL
+  when the worker's connection drops.
 * ``database`` on SQLite: a lock inside this process only, enough for the
   single-process development server. NOTE: several worker processes on
   SQLite are not protected, so deploy with PostgreSQL or Redis.
@@ -18,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import uuid
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -56,6 +56,15 @@ class _Held:
 
 @contextmanager
 def _advisory_lock(source: str):
+    # Advisory locks are re-entrant within one session, so the process lock
+    # comes first to exclude a second run on the same connection.
+    with _process_lock(source):
+        with _advisory_lock_only(source) as held:
+            yield held
+
+
+@contextmanager
+def _advisory_lock_only(source: str):
     key = _advisory_key(source)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, key])
@@ -90,7 +99,6 @@ def _redis_lock(source: str):
         f"{settings.SYNC_LOCK_PREFIX}{source}",
         timeout=settings.SYNC_LOCK_TIMEOUT,
         blocking=False,
-        token=uuid.uuid4().hex.encode(),
     )
     if not lock.acquire():
         client.close()
