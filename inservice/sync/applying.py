@@ -107,7 +107,7 @@ def _decide_end(batch: _Batch, record: SyncRecord, person, current) -> None:
     if person is None or current is None:
         batch.outcome(record, Action.SKIP, "no_current_membership")
     elif current.source != source:
-        batch.outcome(record, Action.SKIP, "not_owned", value=current.get_source_display())
+        batch.outcome(record, Action.SKIP, "not_owned", source=current.source)
     else:
         # A record that says the person left is 離職; a person missing from the feed is 同步異動.
         reason = Membership.EndReason.LEFT if record.position else Membership.EndReason.SYNC
@@ -163,7 +163,7 @@ def _decide_employed(batch, record, person, current, latest_source, unit) -> Non
             record,
             Action.SKIP,
             "newer_elsewhere",
-            value=str(current.get_source_display()),
+            source=current.source,
             time=timezone.localtime(current.updated_at).isoformat(timespec="minutes"),
             record_time=timezone.localtime(record.changed_at).isoformat(timespec="minutes"),
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from inservice.people.models import Membership
+
 REASONS = {
     "unreadable": _("The record could not be read: %(detail)s. Ask the source to correct it."),
     "identity_missing": _("The identity number is missing. The source must supply it."),
@@ -29,9 +31,9 @@ REASONS = {
         "people: the unit must end that membership first."
     ),
     "newer_elsewhere": _(
-        "Kept the newer change from %(value)s (%(time)s); the source's record is older (%(record_time)s)."
+        "Kept the newer change from %(source)s (%(time)s); the source's record is older (%(record_time)s)."
     ),
-    "not_owned": _("The current membership comes from %(value)s, so this source does not end it."),
+    "not_owned": _("The current membership comes from %(source)s, so this source does not end it."),
     "no_current_membership": _("The person has no current membership to end."),
     "database": _("The database rejected the change (%(detail)s)."),
 }
@@ -43,7 +45,11 @@ def reason_text(code: str, params: dict | None) -> str:
     template = REASONS.get(code)
     if template is None:
         return code
+    values = dict(params or {})
+    if "source" in values:
+        # Stored as the Membership.source code, shown in the reader's language.
+        values["source"] = dict(Membership.Source.choices).get(values["source"], values["source"])
     try:
-        return str(template) % (params or {})
+        return str(template) % values
     except (KeyError, TypeError, ValueError):
         return str(template)

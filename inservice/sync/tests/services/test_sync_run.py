@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from inservice.audit.models import AuditEvent
 from inservice.organisations.models import SyncSource
@@ -303,9 +303,13 @@ def test_leaving_person_with_roaming_membership_kept(kindergarten_feed):
     run = run_once()
 
     roamed.refresh_from_db()
+    record = SyncRecord.objects.get(run=run)
     assert run.skipped == 1
     assert run.ended == 0
     assert roamed.end_date is None
+    assert record.reason_code == "not_owned"
+    with translation.override("en"):
+        assert "MOE education identity service" in record.reason
 
 
 def test_counts_equal_changes_made(kindergarten_feed, kindergartens):
