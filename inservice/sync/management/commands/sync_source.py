@@ -41,4 +41,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {field}: {value}")
         if run.status in (SyncRun.Status.FAILED, SyncRun.Status.HELD):
             label = FEED_ERROR_LABELS.get(run.error_code, run.error_code)
-            raise CommandError(f"{label}: {run.error}")
+            raise CommandError(f"{run.error_code} ({label}): {run.error}")
