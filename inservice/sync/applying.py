@@ -20,6 +20,7 @@ Ownership rules (the per-membership ``source`` marker):
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections import Counter
 
@@ -31,6 +32,7 @@ from inservice.audit.models import AuditEvent
 from inservice.organisations.models import Stage, Unit
 from inservice.people.models import Category, Membership, Person, Title
 
+from .bulk import insert_rows
 from .models import SourceRecord, SyncRecord, SyncRun
 
 logger = logging.getLogger(__name__)
@@ -215,6 +217,26 @@ def _load_people(records: list[SyncRecord]):
     return people, current, latest_source
 
 
+def _group(items, fields: tuple[str, ...]) -> dict[tuple, list[int]]:
+    """Group the primary keys of ``items`` by the values of ``fields``, for one UPDATE per group."""
+    groups: dict[tuple, list[int]] = {}
+    for item in items:
+        groups.setdefault(tuple(getattr(item, field) for field in fields), []).append(item.pk)
+    return groups
+
+
+def _mark_done(records: list[SyncRecord]) -> None:
+    """Store each record's outcome with one UPDATE per distinct outcome (bulk_update is slow here)."""
+    groups: dict[tuple, list[int]] = {}
+    for record in records:
+        key = (record.action, record.reason_code, json.dumps(record.reason_params, sort_keys=True))
+        groups.setdefault(key, []).append(record.pk)
+    for (action, reason_code, params), ids in groups.items():
+        SyncRecord.objects.filter(pk__in=ids).update(
+            action=action, state=SyncRecord.State.DONE, reason_code=reason_code, reason_params=json.loads(params)
+        )
+
+
 def _write(batch: _Batch, records: list[SyncRecord]) -> None:
     run = batch.run
     now = timezone.now()
@@ -222,18 +244,19 @@ def _write(batch: _Batch, records: list[SyncRecord]) -> None:
     for item in (*batch.changed_people, *batch.ended, *batch.changed_memberships):
         item.updated_at = now
     if batch.new_people:
-        Person.objects.bulk_create([person for _, person in batch.new_people])
+        insert_rows([person for _, person in batch.new_people], with_ids=True)
     if batch.changed_people:
-        Person.objects.bulk_update(batch.changed_people, ["name", "gender", "updated_at"])
-    if batch.ended:
-        # Ends first: the new memberships below need the one-current-membership slot.
-        Membership.objects.bulk_update(batch.ended, ["end_date", "end_reason", "updated_at"])
-    if batch.changed_memberships:
-        Membership.objects.bulk_update(batch.changed_memberships, ["title", "category", "updated_at"])
+        # Names differ per row; small statements keep bulk_update's CASE expressions cheap.
+        Person.objects.bulk_update(batch.changed_people, ["name", "gender", "updated_at"], batch_size=100)
+    # Ends first: the new memberships below need the one-current-membership slot.
+    for (end_date, end_reason), ids in _group(batch.ended, ("end_date", "end_reason")).items():
+        Membership.objects.filter(pk__in=ids).update(end_date=end_date, end_reason=end_reason, updated_at=now)
+    for (title, category), ids in _group(batch.changed_memberships, ("title", "category")).items():
+        Membership.objects.filter(pk__in=ids).update(title=title, category=category, updated_at=now)
     if batch.new_memberships:
         for _, membership in batch.new_memberships:
             membership.person_id = membership.person.pk
-        Membership.objects.bulk_create([membership for _, membership in batch.new_memberships])
+        insert_rows([membership for _, membership in batch.new_memberships], with_ids=True)
         for _, membership in batch.new_memberships:
             batch.audit.append(
                 ("sync.membership_started", membership, {}, {"unit": membership.unit_id, "title": membership.title})
@@ -254,6 +277,13 @@ def _write(batch: _Batch, records: list[SyncRecord]) -> None:
         for record, person in batch.accepted
         if person is not None
     ]
+    known = set(
+        SourceRecord.objects.filter(
+            source=run.source, identity_hash__in=[row.identity_hash for row in accepted_rows]
+        ).values_list("identity_hash", flat=True)
+    )
+    insert_rows([row for row in accepted_rows if row.identity_hash not in known])
+    accepted_rows = [row for row in accepted_rows if row.identity_hash in known]
     if accepted_rows:
         SourceRecord.objects.bulk_create(
             accepted_rows,
@@ -269,7 +299,7 @@ def _write(batch: _Batch, records: list[SyncRecord]) -> None:
         )
 
     if batch.audit:
-        AuditEvent.objects.bulk_create(
+        insert_rows(
             [
                 AuditEvent(
                     actor=None,
@@ -286,12 +316,7 @@ def _write(batch: _Batch, records: list[SyncRecord]) -> None:
             ]
         )
 
-    for record, person in batch.new_people:
-        record.person = person
-    for record in records:
-        if record.person_id is None and record.person is not None:
-            record.person_id = record.person.pk
-    SyncRecord.objects.bulk_update(records, ["action", "state", "reason_code", "reason_params", "person"])
+    _mark_done(records)
     counts = {field: F(field) + value for field, value in batch.outcomes.items() if value}
     SyncRun.objects.filter(pk=run.pk).update(applied=F("applied") + len(records), **counts)
 
@@ -306,7 +331,6 @@ def _decide(run: SyncRun, records: list[SyncRecord]) -> _Batch:
         membership = current.get(person.pk) if person is not None else None
         if membership is not None:
             membership.person = person
-        record.person = person
         if record.planned_action == Action.END:
             _decide_end(batch, record, person, membership)
             continue
@@ -336,7 +360,6 @@ def apply_batch(run: SyncRun, records: list[SyncRecord]) -> None:
             with transaction.atomic():
                 batch = _Batch(run)
                 batch.outcome(record, Action.REJECT, "database", detail=error.__class__.__name__)
-                record.person = None
                 _write(batch, [record])
             logger.warning("Sync run %s: record %s rejected by the database", run.pk, record.pk)
 

@@ -154,7 +154,6 @@ class SyncRecord(models.Model):
     # Why a record was rejected or skipped: a key of reasons.REASONS and its values.
     reason_code = models.CharField(_("reason"), max_length=32, blank=True)
     reason_params = models.JSONField(default=dict, blank=True)
-    person = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["run", "position", "pk"]

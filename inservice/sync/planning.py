@@ -17,6 +17,7 @@ from inservice.core import identity
 from inservice.organisations.models import Unit
 from inservice.people.models import Gender, Membership, Title
 
+from .bulk import insert_rows
 from .feed import Feed, RawRecord, fingerprint
 from .models import SourceRecord, SyncRecord, SyncRun
 
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 TITLES = set(Title.values)
 GENDERS = {Gender.MALE, Gender.FEMALE}
 MAX_NAME_LENGTH = 64
-STAGE_ROWS_PER_INSERT = 2000
 
 Action = SyncRecord.Action
 
@@ -215,8 +215,7 @@ def plan_run(run: SyncRun, feed: Feed) -> None:
     current = Membership.objects.filter(source=run.source, end_date__isnull=True).count()
 
     with transaction.atomic():
-        for start in range(0, len(rows), STAGE_ROWS_PER_INSERT):
-            SyncRecord.objects.bulk_create(rows[start : start + STAGE_ROWS_PER_INSERT])
+        insert_rows(rows)
         SyncRun.objects.filter(pk=run.pk).update(
             feed_records=len(feed.records),
             unchanged=unchanged,

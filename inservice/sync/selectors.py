@@ -13,7 +13,7 @@ def runs_list() -> QuerySet[SyncRun]:
 
 
 def run_records(run: SyncRun, *, action: str = "") -> QuerySet[SyncRecord]:
-    records = SyncRecord.objects.filter(run=run).select_related("person").order_by("position", "pk")
+    records = SyncRecord.objects.filter(run=run).order_by("position", "pk")
     if action:
         records = records.filter(action=action) if not run.dry_run else records.filter(planned_action=action)
     return records
