@@ -13,8 +13,8 @@ Ownership rules (the per-membership ``source`` marker):
   never changed, and the record is rejected with the reason;
 * a current membership from another automated source (the other feed or
   SSO roaming) is replaced only when the feed record's change time is later
-  than that membership's last change, so a stale source never undoes a
-  newer roaming move; otherwise the record is skipped and accepted as is.
+  than that membership's last change. So a stale source never undoes a
+  newer roaming move. Otherwise the record is skipped and accepted as is.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def _decide_end(batch: _Batch, record: SyncRecord, person, current) -> None:
     elif current.source != source:
         batch.outcome(record, Action.SKIP, "not_owned", source=current.source)
     else:
-        # A record that says the person left is 離職; a person missing from the feed is 同步異動.
+        # A record stating that the person left ends as 離職, a person missing from the feed as 同步異動.
         reason = Membership.EndReason.LEFT if record.position else Membership.EndReason.SYNC
         _end(batch, current, on=_local_date(record.changed_at), reason=reason)
         batch.outcome(record, Action.END)

@@ -1,7 +1,7 @@
 """The per-source lock that keeps two runs of one source from overlapping.
 
 The run key (one scheduled run per source and night) stops a second
-scheduler; this lock stops a manual run, a command or a redelivered task
+scheduler. This lock stops a manual run, a command or a redelivered task
 while another run of the source is still working.
 
 * ``database`` on PostgreSQL: a session-level advisory lock, plus a lock

@@ -1,4 +1,4 @@
-"""Why a record was rejected or skipped, stored as a code with values and translated on display."""
+"""Reasons for rejected or skipped records: a code with values, translated when displayed."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def planned_counts(run: SyncRun) -> dict[str, int]:
 
 
 def sources_overview() -> list[dict]:
-    """Each configured source with its schedule and latest run."""
+    """Return each configured source with its schedule and latest run."""
     overview = []
     for source in Source:
         config = settings.SYNC_SOURCES.get(source.value)

@@ -53,7 +53,7 @@ def test_progress_bar_follows_running_run(browser_page, fake_kindergarten, setti
     assert browser_page.locator("#run-progress").get_attribute("value") == str(50 + int(50 * 10 / 40))
     assert browser_page.locator("#run-status-label").inner_text() == "執行中"
 
-    # The worker finishes the run; the page polls, sees it and reloads itself.
+    # The worker finishes the run. The page detects it on its next poll and reloads.
     services.sync_run_execute(run_id=run.pk)
     browser_page.wait_for_selector("#run-progress-box:not([data-progress-url])", timeout=30000)
     browser_page.check()

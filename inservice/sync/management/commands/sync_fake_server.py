@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--records", type=int, default=200, help="People per source (default 200).")
         parser.add_argument("--pending-share", type=float, default=0.02,
                             help="Share of records still pending review at the source (default 0.02).")
-        parser.add_argument("--fault", choices=FAULTS, help="Inject this fault into every source's answers.")
+        parser.add_argument("--fault", choices=FAULTS, help="Inject this fault into every source's responses.")
         parser.add_argument("--delay", type=float, default=0.0, help="Seconds each page waits (with --fault slow).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed of the generated people.")
 
