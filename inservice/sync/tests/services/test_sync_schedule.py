@@ -270,3 +270,17 @@ def test_redis_lock_excludes_second_holder(redis_lock_settings):
                 pass
     with locks.source_lock("taipei"):
         pass
+
+
+@pytest.mark.django_db
+def test_beat_task_runs_tonight(kindergarten_feed):
+    from django.utils import timezone
+
+    from inservice.sync.tasks import sync_scheduled_run
+
+    run_id = sync_scheduled_run.delay("kindergarten").get()
+
+    run = SyncRun.objects.get(pk=run_id)
+    assert run.trigger == SyncRun.Trigger.SCHEDULE
+    assert run.night == services.night_of(timezone.now())
+    assert run.created == 60
