@@ -210,9 +210,59 @@ ACCOUNT_ACTIVATION_LINK_HOURS = env.int("ACCOUNT_ACTIVATION_LINK_HOURS", default
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="(02) 7712-9098")
 
 # --- Synchronisation (sync app) --------------------------------------------------------
-# Sources, feed URLs, tokens and guards of the nightly synchronisation.
+# Sources, feed URLs, tokens and guards of the nightly synchronisation. The
+# feed contracts are in docs/feeds/; the defaults point at the fake source
+# servers that `manage.py sync_fake_server` starts on loopback. Production
+# sets each SYNC_<SOURCE>_URL to the source's HTTPS address and its token.
 
-SYNC_SOURCES: dict = {}
+SYNC_SOURCES: dict = {
+    "kindergarten": {
+        "adapter": "inservice.sync.adapters.kindergarten.KindergartenAdapter",
+        "url": env("SYNC_KINDERGARTEN_URL", default="http://127.0.0.1:8701"),
+        "token": env("SYNC_KINDERGARTEN_TOKEN", default="dev-kindergarten-token"),
+        "hour": env.int("SYNC_KINDERGARTEN_HOUR", default=SYNC_NIGHTLY_HOUR),
+        "minute": env.int("SYNC_KINDERGARTEN_MINUTE", default=SYNC_NIGHTLY_MINUTE),
+        "page_size": env.int("SYNC_KINDERGARTEN_PAGE_SIZE", default=1000),
+    },
+    "taipei": {
+        "adapter": "inservice.sync.adapters.taipei.TaipeiAdapter",
+        "url": env("SYNC_TAIPEI_URL", default="http://127.0.0.1:8702"),
+        "token": env("SYNC_TAIPEI_TOKEN", default="dev-taipei-token"),
+        "hour": env.int("SYNC_TAIPEI_HOUR", default=SYNC_NIGHTLY_HOUR),
+        "minute": env.int("SYNC_TAIPEI_MINUTE", default=SYNC_NIGHTLY_MINUTE),
+        "page_size": env.int("SYNC_TAIPEI_PAGE_SIZE", default=500),
+    },
+}
+# Seconds to wait for one page of a feed before the run fails as timed out.
+SYNC_HTTP_TIMEOUT = env.float("SYNC_HTTP_TIMEOUT", default=60.0)
+# A plan that would end more than this share of a source's current
+# memberships (ended plus moved) is held for a system administrator.
+SYNC_MAX_END_SHARE = env.float("SYNC_MAX_END_SHARE", default=0.05)
+# Feed records applied per transaction; an interrupted run resumes after the
+# last committed batch.
+SYNC_BATCH_SIZE = env.int("SYNC_BATCH_SIZE", default=1000)
+# "database": a PostgreSQL advisory lock (a process-local lock on SQLite);
+# "redis": a Redis lock at SYNC_LOCK_REDIS_URL, for workers on several hosts.
+SYNC_LOCK_BACKEND = env("SYNC_LOCK_BACKEND", default="database")
+SYNC_LOCK_REDIS_URL = env("SYNC_LOCK_REDIS_URL", default=CELERY_BROKER_URL)
+SYNC_LOCK_PREFIX = env("SYNC_LOCK_PREFIX", default="inservice:sync:lock:")
+# Seconds a Redis lock lives without renewal; each batch renews it.
+SYNC_LOCK_TIMEOUT = env.int("SYNC_LOCK_TIMEOUT", default=900)
+# With CELERY_TASK_ALWAYS_EAGER, run "Run now" in a thread so the page can
+# show progress (local.py turns it on for `make run`).
+SYNC_EAGER_IN_THREAD = env.bool("SYNC_EAGER_IN_THREAD", default=False)
+
+# The nightly runs, one per source, at each source's hour in CELERY_TIMEZONE.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"sync-{name}": {
+            "task": "inservice.sync.tasks.sync_scheduled_run",
+            "schedule": crontab(hour=config["hour"], minute=config["minute"]),
+            "args": (name,),
+        }
+        for name, config in SYNC_SOURCES.items()
+    }
+)
 
 # --- Roaming sign-in (sso app) -------------------------------------------------------------
 # The MOE education identity service (OpenID Connect) as seen by this relying party.

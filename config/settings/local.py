@@ -15,3 +15,6 @@ IDENTITY_HASH_KEY = env("IDENTITY_HASH_KEY", default="dev-only-identity-hash-key
 
 # Without a broker, tasks run in-process when they are called.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# "Run now" on the synchronisation page runs in a thread, so its progress shows.
+SYNC_EAGER_IN_THREAD = env.bool("SYNC_EAGER_IN_THREAD", default=True)
