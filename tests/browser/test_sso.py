@@ -115,7 +115,7 @@ def test_roaming_sign_in_updates_service_school(browser_page, provider):
         f"chief{second_unit.code}@school.example.tw",
     ]
 
-    # The move as each school sees it on 本單位教師帳號管理.
+    # The move as shown on each school's 本單位教師帳號管理 list.
     page.get_by_role("button", name="登出").click()
     page.check()
     sign_in_with_password(page, f"chief{second_unit.code}")
