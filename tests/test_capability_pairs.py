@@ -32,6 +32,7 @@ ACTORS = (
 # The actors that have each capability, from the permission matrix of business roles.
 HOLDERS: dict[Capability, frozenset[str]] = {
     Capability.UNIT_ROSTER: frozenset({"chief", "contact"}),
+    Capability.TEACHER_SELF: frozenset({"teacher"}),
 }
 
 
@@ -54,6 +55,7 @@ class CapabilityCase:
 CASES = [
     CapabilityCase(Capability.UNIT_ROSTER, "people:roster"),
     CapabilityCase(Capability.UNIT_ROSTER, "people:person_detail", target="person"),
+    CapabilityCase(Capability.TEACHER_SELF, "sso:welcome"),
 ]
 
 

@@ -21,6 +21,8 @@ PUBLIC_URL_NAMES = {
     "accounts:login",  # the sign-in form itself
     "accounts:logout",  # signing out must work even from an expired session
     "set_language",  # the language switch is on every page, signed in or not
+    "sso:start",  # roaming sign-in starts before anyone is signed in
+    "sso:callback",  # the identity service returns the browser here to finish signing in
 }
 
 # Django's admin guards each of its views with AdminSite.admin_view (staff

@@ -4,8 +4,13 @@ The provider's own sign-in form is not part of this site, so axe-core runs
 only on this site's pages.
 """
 
-import pytest
+import re
 
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from inservice.accounts.models import Role
 from inservice.people.models import Membership
 from inservice.sso import oidc
 from inservice.sso.tests.local_provider import (
@@ -43,6 +48,23 @@ def provider(live_server, settings):
     oidc.reset_provider_cache()
 
 
+PASSWORD = "correct horse battery"
+
+
+def sign_in_with_password(page, username: str) -> None:
+    page.goto_checked("/accounts/login/")
+    page.get_by_label("帳號").fill(username)
+    page.get_by_label("密碼").fill(PASSWORD)
+    page.get_by_role("button", name="登入", exact=True).click()
+    page.check()
+
+
+def open_roster(page):
+    page.get_by_role("navigation", name="主選單").get_by_role("link", name="本單位教師帳號管理").click()
+    page.check()
+    return page.locator("table.roster-table tbody")
+
+
 def sign_in_at_provider(page, username: str) -> None:
     # The provider's form: not checked with axe-core (not our page).
     page.get_by_label("Username").fill(username)
@@ -55,6 +77,8 @@ def test_roaming_sign_in_updates_service_school(browser_page, provider):
     second_unit = factories.make_unit(code="074902", name="彰化縣立乙校國小")
     third_unit = factories.make_unit(code="074903", name="彰化縣立丙校國中", stages="JH")
     person = factories.make_person(unit=first_unit, name="林小華")
+    for unit in (first_unit, second_unit, third_unit):
+        factories.make_business_account(unit=unit, role=Role.CHIEF, username=f"chief{unit.code}", password=PASSWORD)
     provider.set_account("teacher", sub=SUB, claims=teacher_claims(school=second_unit.code, personid=person.identity_number))
 
     page.goto_checked("/accounts/login/")
@@ -86,6 +110,24 @@ def test_roaming_sign_in_updates_service_school(browser_page, provider):
     assert memberships[third_unit.pk].source == Membership.Source.SSO
     assert not Membership.objects.filter(unit=second_unit, end_date__isnull=True).exists()
     assert Membership.objects.filter(unit=third_unit, end_date__isnull=True).get().person == person
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        f"chief{first_unit.code}@school.example.tw",
+        f"chief{second_unit.code}@school.example.tw",
+    ]
+
+    # The move as shown on each school's 本單位教師帳號管理 list.
+    page.get_by_role("button", name="登出").click()
+    page.check()
+    sign_in_with_password(page, f"chief{second_unit.code}")
+    expect(open_roster(page)).not_to_contain_text("林O華")
+    page.get_by_role("button", name="登出").click()
+    page.check()
+    sign_in_with_password(page, f"chief{third_unit.code}")
+    row = open_roster(page).get_by_role("row", name=re.compile("林O華"))
+    person.refresh_from_db()
+    expect(row).to_contain_text("帳號漫遊")
+    expect(row).to_contain_text(person.user.username)
+    screenshot(page, "sso-roster-after-move")
 
 
 def test_student_sees_refusal_page(browser_page, provider):
