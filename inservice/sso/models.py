@@ -14,7 +14,7 @@ class SsoIdentity(models.Model):
     """
 
     issuer = models.CharField(_("issuer"), max_length=255)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(_("subject identifier (sub)"), max_length=255)
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="sso_identities", verbose_name=_("person")
     )
