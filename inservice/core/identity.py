@@ -36,13 +36,14 @@ AREA_CODES = {
     "Y": 31, "Z": 33,
 }
 WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters that copying from web pages and word processors leaves behind:
+# zero-width space and joiners, word joiner, byte order mark, soft hyphen, direction marks.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e"), None)
 
-NATIONAL_ID_PATTERN = re.compile(r"^[A-Z][12]\d{8}$")
-OLD_RESIDENT_PATTERN = re.compile(r"^[A-Z][A-D]\d{8}$")
-NEW_RESIDENT_PATTERN = re.compile(r"^[A-Z][89]\d{8}$")
-
-MASK_VISIBLE = 6
+# ASCII digits only: ``\d`` would also accept other scripts' digits, such as Arabic-Indic ones.
+NATIONAL_ID_PATTERN = re.compile(r"[A-Z][12][0-9]{8}")
+OLD_RESIDENT_PATTERN = re.compile(r"[A-Z][A-D][0-9]{8}")
+NEW_RESIDENT_PATTERN = re.compile(r"[A-Z][89][0-9]{8}")
 
 
 class IdentityKind(str, Enum):
@@ -61,11 +62,11 @@ def normalise(raw: str | None) -> str:
 
 def kind_of(number: str) -> IdentityKind | None:
     """Return the format of an already normalised number, or None if it fits none."""
-    if NATIONAL_ID_PATTERN.match(number):
+    if NATIONAL_ID_PATTERN.fullmatch(number):
         return IdentityKind.NATIONAL
-    if OLD_RESIDENT_PATTERN.match(number):
+    if OLD_RESIDENT_PATTERN.fullmatch(number):
         return IdentityKind.RESIDENT_OLD
-    if NEW_RESIDENT_PATTERN.match(number):
+    if NEW_RESIDENT_PATTERN.fullmatch(number):
         return IdentityKind.RESIDENT_NEW
     return None
 
@@ -87,7 +88,12 @@ def check_digit_ok(number: str) -> bool:
 
 
 def compute_check_digit(first_nine: str) -> str:
-    """Return the check digit that completes the first nine characters of a number."""
+    """Return the check digit that completes the first nine characters of a number.
+
+    Raises ValueError when ``first_nine`` is not the start of a number of a known format.
+    """
+    if len(first_nine) != 9 or kind_of(first_nine + "0") is None:
+        raise ValueError("expected a letter, 1, 2, 8, 9 or A-D, and seven ASCII digits")
     partial = _digits(first_nine + "0")
     total = sum(w * d for w, d in zip(WEIGHTS, partial, strict=True))
     return str((10 - total % 10) % 10)

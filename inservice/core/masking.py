@@ -1,25 +1,41 @@
 """Masking of personal names for lists (謝O威), following the roster rule.
 
-A name is split into segments at spaces, hyphens and any middle-dot
-character (indigenous names such as 瓦歷斯·諾幹). In each segment a single
-character becomes ``O``, two characters keep the first, and longer
-segments keep the first and last with one mask per hidden character.
-Latin-script segments use ``*`` instead of ``O``. Characters are counted as
-code points, so names outside the Basic Multilingual Plane mask correctly.
+A name is split into segments at white space, hyphens and any middle-dot
+character (indigenous names such as 瓦歷斯·諾幹, typed with whichever dot the
+writer's input method offers). In each segment a single character becomes
+``O``, two characters keep the first, and longer segments keep the first and
+last with one mask per hidden character. Latin-script segments use ``*``
+instead of ``O``. Characters are counted as code points after NFC
+normalisation, so names outside the Basic Multilingual Plane and names typed
+with combining accents mask correctly.
 """
 
 import re
 import unicodedata
 
-# Middle dots seen in typed indigenous names: U+00B7, U+2027, U+30FB, U+FF65,
-# U+2022, U+2219 and U+22C5, plus the ideographic full stop's look-alikes.
-_SEPARATORS = re.compile(r"([\s\-\u00b7\u2027\u30fb\uff65\u2022\u2219\u22c5\u2010\u2011\u2012\u2013\uff0d]+)")
+# Dots typed between the parts of indigenous names: each input method offers different ones.
+_DOTS = (
+    "\u00b7"  # middle dot
+    "\u0387"  # Greek ano teleia
+    "\u2027"  # hyphenation point
+    "\u2e31"  # word separator middle dot
+    "\u30fb"  # katakana middle dot
+    "\uff65"  # halfwidth katakana middle dot
+    "\ua78f"  # Latin letter sinological dot
+    "\u2022"  # bullet
+    "\u2219"  # bullet operator
+    "\u22c5"  # dot operator
+    "\uff0e"  # fullwidth full stop
+    "."
+)
+# Hyphen-minus (escaped for the character class), then the hyphen, non-breaking
+# hyphen, figure dash, en dash, small hyphen-minus and fullwidth hyphen-minus.
+_HYPHENS = "\\-\u2010\u2011\u2012\u2013\ufe63\uff0d"
+_SEPARATORS = re.compile(f"([\\s{_DOTS}{_HYPHENS}]+)")
 
 
 def _is_latin(segment: str) -> bool:
-    return any(ch.isascii() and ch.isalpha() for ch in segment) or any(
-        "LATIN" in unicodedata.name(ch, "") for ch in segment
-    )
+    return any("LATIN" in unicodedata.name(char, "") for char in segment)
 
 
 def _mask_segment(segment: str) -> str:
@@ -33,17 +49,23 @@ def _mask_segment(segment: str) -> str:
 
 
 def mask_name(name: object) -> str:
-    """Return the masked form of ``name``; never raises, whatever the input."""
+    """Return the masked form of ``name``.
+
+    None, blank text and objects whose ``str()`` raises give an empty string,
+    so a list page never fails on one bad name.
+    """
     try:
         text = "" if name is None else str(name)
-    except Exception:  # noqa: BLE001 - masking must never fail on odd objects
+    except Exception:  # noqa: BLE001 - masking must never fail, even on an object whose __str__ raises
         return ""
-    text = text.strip()
+
+    # NFC joins a letter and its combining accent into one character.
+    text = unicodedata.normalize("NFC", text).strip()
     if not text:
         return ""
-    parts = _SEPARATORS.split(text)
+
     masked = []
-    for part in parts:
+    for part in _SEPARATORS.split(text):
         if not part:
             continue
         if _SEPARATORS.fullmatch(part):

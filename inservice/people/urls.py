@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.roster_list, name="roster"),
+    path("people/<int:person_id>/", views.person_detail, name="person_detail"),
+]

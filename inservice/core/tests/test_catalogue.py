@@ -34,10 +34,13 @@ def test_catalogue_complete(path):
 def test_catalogue_placeholders_match(path):
     catalogue = polib.pofile(str(path))
 
+    # A plural entry keeps its translations in msgstr_plural; each must use
+    # the placeholders of the msgid.
     mismatched = [
         entry.msgid
         for entry in catalogue.translated_entries()
-        if set(PLACEHOLDER.findall(entry.msgid)) != set(PLACEHOLDER.findall(entry.msgstr))
+        for translation in (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr])
+        if set(PLACEHOLDER.findall(entry.msgid)) != set(PLACEHOLDER.findall(translation))
     ]
 
     assert mismatched == []

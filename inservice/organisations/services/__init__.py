@@ -1,0 +1,1 @@
+"""Write services of the organisations app: reference data and directory imports."""

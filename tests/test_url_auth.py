@@ -1,0 +1,132 @@
+"""Every URL needs a signed-in user, except the few public pages listed here.
+
+The test resolves the whole URLconf, so a view added anywhere is checked
+without anyone remembering to add it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Views anyone may open without signing in, each with the reason it is public.
+PUBLIC_URL_NAMES = {
+    "core:home",  # the landing page; it only links to sign-in for anonymous visitors
+    "core:privacy",  # the personal-data notice must be readable before signing in
+    "accounts:login",  # the sign-in form itself
+    "accounts:logout",  # signing out must work even from an expired session
+    "set_language",  # the language switch is on every page, signed in or not
+}
+
+# Django's admin guards each of its views with AdminSite.admin_view (staff
+# sign-in), so its patterns are checked by requesting its index instead.
+ADMIN_NAMESPACE = "admin"
+
+# Sample values for path converters, so patterns with arguments can be requested.
+CONVERTER_SAMPLES = {
+    "int": "1",
+    "str": "sample",
+    "slug": "sample",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "sample/path",
+}
+PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    name: str
+    view: object
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(part for part in (namespace, entry.namespace) if part)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(path=prefix + str(entry.pattern), name=name, view=entry.callback)
+
+
+def _sample_path(route: str) -> str:
+    def fill(match: re.Match) -> str:
+        return CONVERTER_SAMPLES[match.group("converter") or "str"]
+
+    return "/" + PARAMETER.sub(fill, route).lstrip("^").rstrip("$")
+
+
+def _is_admin(route: Route) -> bool:
+    return route.name.split(":")[0] == ADMIN_NAMESPACE or route.path.startswith("admin/")
+
+
+# Static and media serving are mounted only with DEBUG on, which the test settings keep off.
+ROUTES = [route for route in _walk(get_resolver().url_patterns) if not _is_admin(route)]
+
+
+def test_url_walk_found_routes():
+    names = {route.name for route in ROUTES}
+
+    assert "people:roster" in names
+    assert "accounts:login" in names
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name or route.path)
+def test_view_declares_capability_or_public(route):
+    capability = getattr(route.view, "required_capability", None)
+    is_public = getattr(route.view, "is_public", False)
+
+    assert capability is not None or is_public, (
+        f"{route.path} declares neither capability_required(...) nor public_view"
+    )
+    assert capability is None or not is_public, f"{route.path} declares a capability and public_view"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.name or route.path)
+def test_public_views_are_the_allow_list(route):
+    is_public = getattr(route.view, "is_public", False)
+
+    assert is_public == (route.name in PUBLIC_URL_NAMES), (
+        f"{route.name or route.path}: public_view and PUBLIC_URL_NAMES disagree; "
+        "add a public page to the list with a comment saying why it is public"
+    )
+
+
+@pytest.mark.parametrize(
+    "route",
+    [route for route in ROUTES if not getattr(route.view, "is_public", False)],
+    ids=lambda route: route.name or route.path,
+)
+def test_anonymous_request_goes_to_sign_in(client, route):
+    path = _sample_path(route.path)
+    sign_in = reverse("accounts:login")
+
+    response = client.get(path)
+    if response.status_code == 405:
+        response = client.post(path)
+
+    assert response.status_code == 302, f"{path} answered {response.status_code} to an anonymous user"
+    assert response.url.startswith(f"{sign_in}?next="), f"{path} redirected to {response.url}"
+
+
+def test_admin_needs_staff_sign_in(client):
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_every_capability_in_use_has_access_pair_tests():
+    from tests.test_capability_pairs import CASES
+
+    in_use = {route.view.required_capability for route in ROUTES if hasattr(route.view, "required_capability")}
+    covered = {case.capability for case in CASES}
+
+    assert in_use - covered == set(), "add a with/without and in/out-of-scope case to tests/test_capability_pairs.py"
+
