@@ -255,7 +255,7 @@ ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=10000)
 # 18 hours of 幼兒園教保專業知能 per calendar year, 3 hours of 安全教育 in two calendar years.
 KINDERGARTEN_PROFESSIONAL_TAG = env("KINDERGARTEN_PROFESSIONAL_TAG", default="kg_professional")
 KINDERGARTEN_PROFESSIONAL_HOURS = env.int("KINDERGARTEN_PROFESSIONAL_HOURS", default=18)
-KINDERGARTEN_SAFETY_TAG = env("KINDERGARTEN_SAFETY_TAG", default="safety")
+KINDERGARTEN_SAFETY_TAG = env("KINDERGARTEN_SAFETY_TAG", default="safety_education")
 KINDERGARTEN_SAFETY_HOURS = env.int("KINDERGARTEN_SAFETY_HOURS", default=3)
 
 # --- Logging -------------------------------------------------------------------------------
