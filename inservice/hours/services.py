@@ -202,7 +202,8 @@ def attendance_upload_apply(*, actor, upload: AttendanceUpload) -> int:
     previous = Attendance.objects.filter(course=course).count()
     Attendance.objects.filter(course=course).delete()
     Attendance.objects.bulk_create(
-        Attendance(course=course, person_id=row["person"], hours=Decimal(row["hours"]), upload=upload) for row in accepted
+        Attendance(course_id=course.pk, person_id=row["person"], hours=Decimal(row["hours"]), upload_id=upload.pk)
+        for row in accepted
     )
     AttendanceUpload.objects.filter(course=course, status=AttendanceUpload.Status.APPLIED).update(
         status=AttendanceUpload.Status.SUPERSEDED
@@ -269,7 +270,7 @@ def course_list_confirm(*, actor, course: Course) -> int:
 
     issued_at = timezone.now()
     HourRecord.objects.bulk_create(
-        HourRecord(person_id=row.person_id, course=course, hours=row.hours, issued_at=issued_at, issued_by=actor)
+        HourRecord(person_id=row.person_id, course_id=course.pk, hours=row.hours, issued_at=issued_at, issued_by_id=actor.pk)
         for row in attendances
     )
     # The courses app owns the state change and audits it as a transition.
