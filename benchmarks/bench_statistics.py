@@ -27,6 +27,7 @@ from _setup import database_label, start_django, timed
 def build(*, units: int, teachers: int, seed: int = 7) -> dict:
     from decimal import Decimal
 
+    from django.conf import settings
     from django.utils import timezone
 
     from inservice.accounts.models import BusinessAccount, Role
@@ -71,10 +72,14 @@ def build(*, units: int, teachers: int, seed: int = 7) -> dict:
     owner_by_unit = {account.unit_id: account for account in BusinessAccount.objects.all()}
 
     categories = [CourseCategory.objects.create(code=f"c{i}", name=name) for i, name in enumerate(["教學專業", "特殊教育", "輔導知能", "資訊教育"])]
+    # The courses app seeds the tags; get_or_create keeps the script working without them.
     tags = [
-        CourseTag.objects.create(code="kg_professional", name="幼兒園教保專業知能"),
-        CourseTag.objects.create(code="safety", name="安全教育"),
-        CourseTag.objects.create(code="cpr", name="基本救命術訓練"),
+        CourseTag.objects.get_or_create(code=code, defaults={"name": name})[0]
+        for code, name in [
+            (settings.KINDERGARTEN_PROFESSIONAL_TAG, "幼兒園教保專業知能"),
+            (settings.KINDERGARTEN_SAFETY_TAG, "安全教育"),
+            ("basic_life_support", "基本救命術訓練"),
+        ]
     ]
     school_year = roc.school_year_of(timezone.localdate())
     year_start, _ = school_year_range(school_year)

@@ -199,31 +199,31 @@ def year_totals(records) -> tuple[list[YearTotal], list[YearTotal]]:
 # --- 依教育部綜合視導篩選 --------------------------------------------------------------------------
 
 
+def with_school_year_hours(people, *, school_year: int):
+    """Annotate a Person queryset with ``school_year_hours`` and ``below_target``.
+
+    Hours include corrections and the year is cut in Asia/Taipei. ``below_target``
+    is true under settings.ANNUAL_HOURS_TARGET. The annotation is one subquery, so
+    the query count stays the same however many people there are.
+    """
+    start, end = school_year_range(school_year)
+    target = Decimal(settings.ANNUAL_HOURS_TARGET)
+    return people.annotate(school_year_hours=person_hours_between(start, end)).annotate(
+        below_target=Case(When(school_year_hours__lt=target, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def inspection_population(*, unit, school_year: int):
     """People in the 綜合視導 population of ``unit`` with their hours in ``school_year``.
 
     The population is everyone whose current membership at ``unit`` has category
-    教師 and 職稱 合格專任教師 or 代理教師. Each person carries ``school_year_hours``
-    (corrections included, years cut in Asia/Taipei) and ``below_target``, true
-    when the hours are under settings.ANNUAL_HOURS_TARGET. One query, whatever the size.
+    教師 and 職稱 合格專任教師 or 代理教師. Each person carries the annotations of
+    ``with_school_year_hours``. One query, whatever the size.
     """
-    start, end = school_year_range(school_year)
-    target = Decimal(settings.ANNUAL_HOURS_TARGET)
-    return (
-        Person.objects.filter(
-            memberships__unit=unit,
-            memberships__end_date__isnull=True,
-            memberships__category=Category.TEACHER,
-            memberships__title__in=INSPECTION_TITLES,
-        )
-        .annotate(
-            school_year_hours=person_hours_between(start, end),
-            membership_title=F("memberships__title"),
-        )
-        .annotate(
-            below_target=Case(
-                When(school_year_hours__lt=target, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
-        .order_by("name", "pk")
-    )
+    people = Person.objects.filter(
+        memberships__unit=unit,
+        memberships__end_date__isnull=True,
+        memberships__category=Category.TEACHER,
+        memberships__title__in=INSPECTION_TITLES,
+    ).annotate(membership_title=F("memberships__title"))
+    return with_school_year_hours(people, school_year=school_year).order_by("name", "pk")

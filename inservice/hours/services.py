@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from inservice.audit.services import audit_record
 from inservice.core import identity
+from inservice.core.policy import Capability, active_business_account, has_capability
 from inservice.courses.models import Course, CourseState
+from inservice.courses.services import course_mark_confirmed
 from inservice.people.models import Person
 
 from . import attendance_files
@@ -131,6 +133,17 @@ def attendance_rows_check(*, course: Course, raw_rows: list[attendance_files.Raw
 # --- Services -------------------------------------------------------------------------------
 
 
+def _check_manages(actor, course: Course) -> None:
+    """Raise HoursError unless ``actor`` manages the courses of ``course``'s unit.
+
+    Views already fetch courses through a scoped selector. This repeats the check
+    for callers outside the views.
+    """
+    account = active_business_account(actor)
+    if not has_capability(actor, Capability.COURSE_MANAGE) or account is None or account.unit_id != course.unit_id:
+        raise HoursError(_("You can manage only the courses of your own unit."), code="not_in_scope")
+
+
 def _lock_course(course: Course) -> Course:
     # The row lock orders concurrent applies and confirmations of one course.
     return Course.objects.select_for_update().get(pk=course.pk)
@@ -138,6 +151,7 @@ def _lock_course(course: Course) -> Course:
 
 def attendance_upload_check(*, actor, course: Course, uploaded_file) -> AttendanceUpload:
     """Read and validate an attendance list and store its row-by-row report; nothing is applied yet."""
+    _check_manages(actor, course)
     if course.state not in UPLOAD_STATES:
         raise HoursError(
             _("Attendance lists can be uploaded once enrolment has closed and until the list is confirmed."),
@@ -174,6 +188,7 @@ def attendance_upload_apply(*, actor, upload: AttendanceUpload) -> int:
 
     Applying an upload that is already applied changes nothing, so a retried request is safe.
     """
+    _check_manages(actor, upload.course)
     course = _lock_course(upload.course)
     upload = AttendanceUpload.objects.select_for_update().get(pk=upload.pk)
     if upload.status == AttendanceUpload.Status.APPLIED:
@@ -187,7 +202,8 @@ def attendance_upload_apply(*, actor, upload: AttendanceUpload) -> int:
     previous = Attendance.objects.filter(course=course).count()
     Attendance.objects.filter(course=course).delete()
     Attendance.objects.bulk_create(
-        Attendance(course=course, person_id=row["person"], hours=Decimal(row["hours"]), upload=upload) for row in accepted
+        Attendance(course_id=course.pk, person_id=row["person"], hours=Decimal(row["hours"]), upload_id=upload.pk)
+        for row in accepted
     )
     AttendanceUpload.objects.filter(course=course, status=AttendanceUpload.Status.APPLIED).update(
         status=AttendanceUpload.Status.SUPERSEDED
@@ -208,6 +224,7 @@ def attendance_upload_apply(*, actor, upload: AttendanceUpload) -> int:
 
 def course_file_attach(*, actor, course: Course, uploaded_file) -> CourseFile:
     """Store a PDF for a course after checking that it is one."""
+    _check_manages(actor, course)
     data = attendance_files.read_limited(uploaded_file)
     attendance_files.check_pdf(data)
 
@@ -238,6 +255,7 @@ def course_list_confirm(*, actor, course: Course) -> int:
     Returns the number of records the course has. A second or concurrent call
     waits for the course row lock, then finds the course confirmed and issues nothing.
     """
+    _check_manages(actor, course)
     course = _lock_course(course)
     if course.state == CourseState.CONFIRMED:
         return HourRecord.objects.filter(course=course).count()
@@ -252,18 +270,17 @@ def course_list_confirm(*, actor, course: Course) -> int:
 
     issued_at = timezone.now()
     HourRecord.objects.bulk_create(
-        HourRecord(person_id=row.person_id, course=course, hours=row.hours, issued_at=issued_at, issued_by=actor)
+        HourRecord(person_id=row.person_id, course_id=course.pk, hours=row.hours, issued_at=issued_at, issued_by_id=actor.pk)
         for row in attendances
     )
-    course.state = CourseState.CONFIRMED
-    course.save(update_fields=["state", "updated_at"])
+    # The courses app owns the state change and audits it as a transition.
+    course_mark_confirmed(actor=actor, course=course)
     audit_record(
         actor=actor,
-        action="course.confirm_list",
+        action="hours.issue",
         target=course,
         unit=course.unit,
-        before={"state": CourseState.FINISHED},
-        after={"state": CourseState.CONFIRMED, "records": len(attendances)},
+        after={"records": len(attendances), "issued_at": issued_at.isoformat()},
     )
     logger.info("course %s confirmed: %s hour records issued", course.pk, len(attendances))
     return len(attendances)
@@ -272,6 +289,7 @@ def course_list_confirm(*, actor, course: Course) -> int:
 @transaction.atomic
 def hour_correction_create(*, actor, record: HourRecord, delta: Decimal, reason: str) -> HourCorrection:
     """Add a correction to an issued record; the corrected hours stay between 0 and the course's hours."""
+    _check_manages(actor, record.course)
     record = HourRecord.objects.select_for_update().select_related("course").get(pk=record.pk)
     reason = reason.strip()
     if not reason:

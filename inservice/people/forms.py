@@ -32,6 +32,14 @@ class RosterFilterForm(forms.Form):
             ),
         },
     )
+    inspection = forms.BooleanField(
+        label=_("Filter for the MOE comprehensive inspection"),
+        required=False,
+        help_text=_(
+            "Shows only qualified full-time and long-term substitute teachers, with their hours this school year "
+            "against the annual target."
+        ),
+    )
     per_page = forms.TypedChoiceField(
         label=_("Rows per page"),
         required=False,
@@ -43,7 +51,7 @@ class RosterFilterForm(forms.Form):
         },
     )
 
-    DEFAULTS = {"q": "", "subjects": [], "per_page": DEFAULT_PAGE_SIZE}
+    DEFAULTS = {"q": "", "subjects": [], "inspection": False, "per_page": DEFAULT_PAGE_SIZE}
 
     def __init__(self, *args, subject_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

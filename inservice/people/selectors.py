@@ -40,8 +40,14 @@ def roster_figures(*, actor) -> RosterFigures:
     return RosterFigures(**counts)
 
 
-def roster_people(*, actor, name_query: str = "", subject_ids: Collection[int] = ()) -> QuerySet[Person]:
+def roster_people(
+    *, actor, name_query: str = "", subject_ids: Collection[int] = (), inspection_year: int | None = None
+) -> QuerySet[Person]:
     """Return the actor's roster, filtered by a partial name and by any of ``subject_ids``.
+
+    With ``inspection_year`` (依教育部綜合視導篩選) only the inspection population
+    is left, that is category 教師 with 職稱 合格專任教師 or 代理教師. Each person
+    then carries ``school_year_hours`` and ``below_target`` for that school year.
 
     A chosen subject also matches its sub-subjects, so 本土語文 finds the
     teachers of 閩南語文. The ordering ends in the primary key, so pages never
@@ -57,6 +63,13 @@ def roster_people(*, actor, name_query: str = "", subject_ids: Collection[int] =
             Q(subject_id__in=subject_ids) | Q(subject__parent_id__in=subject_ids)
         ).values("person_id")
         people = people.filter(pk__in=teaching)
+    if inspection_year is not None:
+        from inservice.hours.selectors import INSPECTION_TITLES, with_school_year_hours
+
+        inspected = Membership.objects.filter(
+            end_date__isnull=True, category=Category.TEACHER, title__in=INSPECTION_TITLES
+        ).values("person_id")
+        people = with_school_year_hours(people.filter(pk__in=inspected), school_year=inspection_year)
 
     return people.order_by("name", "pk")
 

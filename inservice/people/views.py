@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from inservice.core.policy import Capability, capability_required, roster_unit
+from inservice.hours.selectors import current_school_year
 
 from . import selectors
 from .forms import RosterFilterForm
@@ -13,8 +15,12 @@ def roster_list(request):
     unit = roster_unit(request.user)
     form = RosterFilterForm(request.GET, subject_choices=selectors.subject_filter_choices(unit=unit))
 
+    inspection_year = current_school_year() if form.value_of("inspection") else None
     people = selectors.roster_people(
-        actor=request.user, name_query=form.value_of("q"), subject_ids=form.value_of("subjects")
+        actor=request.user,
+        name_query=form.value_of("q"),
+        subject_ids=form.value_of("subjects"),
+        inspection_year=inspection_year,
     )
     page = Paginator(people, form.value_of("per_page")).get_page(request.GET.get("page"))
 
@@ -26,7 +32,9 @@ def roster_list(request):
         "figures": selectors.roster_figures(actor=request.user),
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "is_filtered": bool(form.value_of("q") or form.value_of("subjects")),
+        "is_filtered": bool(form.value_of("q") or form.value_of("subjects") or inspection_year),
+        "inspection_year": inspection_year,
+        "annual_target": settings.ANNUAL_HOURS_TARGET,
     }
     return render(request, "people/roster_list.html", context)
 

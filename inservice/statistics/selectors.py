@@ -30,10 +30,9 @@ HOUR_BANDS = (Decimal(0), Decimal(6), Decimal(12))
 OPENED_STATES = (CourseState.OPEN, CourseState.CLOSED, CourseState.FINISHED, CourseState.CONFIRMED)
 
 
-def _teachers(units):
-    return Person.objects.filter(
-        memberships__unit__in=units, memberships__end_date__isnull=True, memberships__category=Category.TEACHER
-    )
+def _teacher_ids(units):
+    """Subquery of the ids of people who are now teachers at one of ``units``, without joining Person."""
+    return Membership.objects.filter(unit__in=units, end_date__isnull=True, category=Category.TEACHER).values("person_id")
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def teacher_hours(units, *, school_year: int) -> TeacherHours:
     """
     target = Decimal(settings.ANNUAL_HOURS_TARGET)
     limits = [*HOUR_BANDS, target]
-    teachers = _teachers(units).count()
+    teachers = Membership.objects.filter(unit__in=units, end_date__isnull=True, category=Category.TEACHER).count()
 
     records = _records_in(units, school_year=school_year)
     aggregates = {"with_hours": Count("person", filter=Q(total__gt=0)), "sum": Sum("total")}
@@ -133,13 +132,13 @@ def _band_index(hours: Decimal, limits: list[Decimal]) -> int:
 def _records_in(units, *, school_year: int):
     """Records issued in a school year to people who are now teachers at one of ``units``."""
     start, end = school_year_range(school_year)
-    return HourRecord.objects.filter(issued_at__gte=start, issued_at__lt=end, person__in=_teachers(units))
+    return HourRecord.objects.filter(issued_at__gte=start, issued_at__lt=end, person_id__in=_teacher_ids(units))
 
 
 def _corrections_in(units, *, school_year: int):
     start, end = school_year_range(school_year)
     return HourCorrection.objects.filter(
-        record__issued_at__gte=start, record__issued_at__lt=end, record__person__in=_teachers(units)
+        record__issued_at__gte=start, record__issued_at__lt=end, record__person_id__in=_teacher_ids(units)
     )
 
 

@@ -172,3 +172,12 @@ def test_apply_after_confirmation_refused(manager, course, unit):
 
     assert error.value.code == "state"
     assert Attendance.objects.count() == 0
+
+
+def test_check_by_other_unit_refused(course):
+    outsider = factories.make_business_account(unit=factories.make_unit())
+
+    with pytest.raises(services.HoursError) as error:
+        services.attendance_upload_check(actor=outsider.user, course=course, uploaded_file=csv_upload([("A", "1")]))
+
+    assert error.value.code == "not_in_scope"

@@ -33,7 +33,7 @@ def test_confirm_issues_hours_once(manager, unit):
     assert course.state == CourseState.CONFIRMED
     assert sorted(HourRecord.objects.values_list("person_id", flat=True)) == sorted(p.pk for p in people)
     assert set(HourRecord.objects.values_list("hours", flat=True)) == {Decimal("6.0")}
-    assert AuditEvent.objects.filter(action="course.confirm_list", target_id=str(course.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="hours.issue", target_id=str(course.pk)).count() == 1
 
 
 @pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_confirm_retried_adds_nothing(manager, unit):
 
     assert services.course_list_confirm(actor=manager.user, course=course) == 3
     assert HourRecord.objects.count() == 3
-    assert AuditEvent.objects.filter(action="course.confirm_list").count() == 1
+    assert AuditEvent.objects.filter(action="hours.issue").count() == 1
 
 
 @pytest.mark.django_db
@@ -108,4 +108,27 @@ def test_parallel_confirms_issue_once(manager, unit):
     assert errors == []
     assert results == [5] * len(actors)
     assert HourRecord.objects.filter(course=course).count() == 5
-    assert AuditEvent.objects.filter(action="course.confirm_list").count() == 1
+    assert AuditEvent.objects.filter(action="hours.issue").count() == 1
+
+
+@pytest.mark.django_db
+def test_confirm_audits_transition_and_issue(manager, unit):
+    course, _ = _course_with_list(manager, unit, count=2)
+
+    services.course_list_confirm(actor=manager.user, course=course)
+
+    transition = AuditEvent.objects.get(action="course.transition", target_id=str(course.pk))
+    assert transition.after == {"state": CourseState.CONFIRMED}
+    assert AuditEvent.objects.get(action="hours.issue").after["records"] == 2
+
+
+@pytest.mark.django_db
+def test_confirm_by_other_unit_refused(manager, unit):
+    course, _ = _course_with_list(manager, unit, count=1)
+    outsider = factories.make_business_account(unit=factories.make_unit())
+
+    with pytest.raises(services.HoursError) as error:
+        services.course_list_confirm(actor=outsider.user, course=course)
+
+    assert error.value.code == "not_in_scope"
+    assert HourRecord.objects.count() == 0

@@ -68,8 +68,8 @@ def test_teacher_hours_bands_and_target(unit, manager, settings):
 def test_hours_by_category_and_tag(unit, manager):
     teaching = CourseCategory.objects.create(code="teach", name="教學專業")
     special = CourseCategory.objects.create(code="sped", name="特殊教育")
-    safety = CourseTag.objects.create(code="safety", name="安全教育")
-    first_aid = CourseTag.objects.create(code="cpr", name="基本救命術訓練")
+    safety = CourseTag.objects.create(code="test_safety", name="測試安全")
+    first_aid = CourseTag.objects.create(code="test_cpr", name="測試救命術")
     course_a = make_course(owner=manager, category=teaching)
     course_a.tags.set([safety, first_aid])
     course_b = make_course(owner=manager, category=special)
@@ -86,7 +86,7 @@ def test_hours_by_category_and_tag(unit, manager):
     by_tag = dict(selectors.hours_by_tag(_scope(unit), school_year=114))
 
     assert by_category == [("特殊教育", Decimal(6)), ("教學專業", Decimal(3)), (None, Decimal(1))]
-    assert by_tag == {"安全教育": Decimal(3), "基本救命術訓練": Decimal(3), None: Decimal(7)}
+    assert by_tag == {"測試安全": Decimal(3), "測試救命術": Decimal(3), None: Decimal(7)}
 
 
 def test_courses_per_month(unit, manager):
@@ -108,10 +108,8 @@ def test_courses_per_month(unit, manager):
 
 
 def test_kindergarten_rules(unit, manager, settings):
-    settings.KINDERGARTEN_PROFESSIONAL_TAG = "kg_professional"
-    settings.KINDERGARTEN_SAFETY_TAG = "safety"
-    professional = CourseTag.objects.create(code="kg_professional", name="幼兒園教保專業知能")
-    safety = CourseTag.objects.create(code="safety", name="安全教育")
+    professional, _ = CourseTag.objects.get_or_create(code=settings.KINDERGARTEN_PROFESSIONAL_TAG, defaults={"name": "幼兒園教保專業知能"})
+    safety, _ = CourseTag.objects.get_or_create(code=settings.KINDERGARTEN_SAFETY_TAG, defaults={"name": "安全教育"})
     prof_course = make_course(owner=manager, hours=Decimal(18))
     prof_course.tags.set([professional])
     safety_course = make_course(owner=manager, hours=Decimal(3))
