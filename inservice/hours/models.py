@@ -12,7 +12,7 @@ class AttendanceUpload(models.Model):
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked, not applied")
-        APPLIED = "applied", _("Applied")
+        APPLIED = "applied", _("Applied to the records")
         SUPERSEDED = "superseded", _("Replaced by a later upload")
 
     course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="attendance_uploads")

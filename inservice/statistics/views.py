@@ -87,7 +87,7 @@ def _months_chart(scope: StatisticsScope) -> Chart:
 
     months = selectors.courses_per_month(scope.units, school_year=scope.school_year)
     rows = [[f"{roc.roc_year(day)}/{day.month:02d}", count] for day, count in months]
-    return Chart(key="months", title=_("Courses opened per month"), headers=[_("Month (ROC)"), _("Courses")], rows=rows)
+    return Chart(key="months", title=_("Courses opened per month"), headers=[_("Month (ROC)"), _("Number of courses")], rows=rows)
 
 
 def _kindergarten_chart(scope: StatisticsScope) -> Chart:

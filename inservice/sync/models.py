@@ -141,7 +141,7 @@ class SyncRecord(models.Model):
     identity_hash = models.CharField(max_length=64, blank=True)
     identity_encrypted = models.BinaryField(null=True, blank=True)
     identity_masked = models.CharField(_("identity number"), max_length=12, blank=True)
-    name = models.CharField(_("name"), max_length=64, blank=True)
+    name = models.CharField(_("full name"), max_length=64, blank=True)
     gender = models.CharField(_("gender"), max_length=1, blank=True)
     title = models.CharField(_("title"), max_length=16, blank=True)
     unit_code = models.CharField(_("unit code"), max_length=12, blank=True)

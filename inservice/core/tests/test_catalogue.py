@@ -44,3 +44,16 @@ def test_catalogue_placeholders_match(path):
     ]
 
     assert mismatched == []
+
+
+def test_shared_msgids_translated_alike():
+    """Django merges every app's catalogue and the first app listed wins, so one
+    msgid translated two ways shows the wrong words on another app's pages."""
+    translations: dict[tuple, set[str]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)).translated_entries():
+            translations.setdefault((entry.msgctxt, entry.msgid), set()).add(entry.msgstr)
+
+    conflicting = {key: values for key, values in translations.items() if len(values) > 1}
+
+    assert conflicting == {}
