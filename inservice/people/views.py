@@ -27,6 +27,8 @@ def roster_list(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "is_filtered": bool(form.value_of("q") or form.value_of("subjects")),
+        # Carried to 檢視資料 so its back link returns to the same search and page.
+        "list_query": request.GET.urlencode(),
     }
     return render(request, "people/roster_list.html", context)
 
