@@ -74,6 +74,31 @@ def test_menu_shows_role_functions_only(client, unit, role, sees_roster):
     assert ("people:roster" in [item["url_name"] for item in menu]) is sees_roster
 
 
+# The business functions of each role, from the permission matrix. SIGNED_IN
+# entries (course search, the own business account) appear for everyone.
+ROLE_FUNCTIONS = {
+    Role.CHIEF: {
+        Capability.COURSE_CREATE,
+        Capability.COURSE_MANAGE,
+        Capability.UNIT_BUSINESS_ACCOUNTS,
+        Capability.UNIT_ROSTER,
+        Capability.STATISTICS,
+    },
+    Role.CONTACT: {Capability.COURSE_CREATE, Capability.COURSE_MANAGE, Capability.UNIT_ROSTER, Capability.STATISTICS},
+    Role.OPERATOR: {Capability.COURSE_CREATE, Capability.COURSE_MANAGE, Capability.STATISTICS},
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_FUNCTIONS))
+def test_menu_matches_permission_matrix(client, unit, role):
+    client.force_login(factories.make_business_account(unit=unit, role=role).user)
+
+    menu = client.get(reverse("core:home")).context["nav_items"]
+    shown = {navigation._ITEMS[item["url_name"]].capability for item in menu} - {Capability.SIGNED_IN}
+
+    assert shown == ROLE_FUNCTIONS[role]
+
+
 def test_menu_skips_functions_not_built(client, unit, monkeypatch):
     planned = navigation.NavItem(label="未完成的功能", url_name="people:not_built", capability=Capability.UNIT_ROSTER)
     monkeypatch.setitem(navigation._ITEMS, planned.url_name, planned)
