@@ -31,7 +31,7 @@ def sign_in(client, username: str, password: str = PASSWORD, next_url: str = "")
     return client.post(SIGN_IN, data)
 
 
-def test_business_account_signs_in_with_username_and_password(client, unit):
+def test_business_account_signs_in(client, unit):
     factories.make_business_account(unit=unit, role=Role.CHIEF, username="chief074601")
 
     response = sign_in(client, "chief074601")
@@ -74,8 +74,8 @@ def test_menu_shows_role_functions_only(client, unit, role, sees_roster):
     assert ("people:roster" in [item["url_name"] for item in menu]) is sees_roster
 
 
-# The business functions of each role, from the permission matrix. SIGNED_IN
-# entries (course search, the own business account) appear for everyone.
+# The business functions of each role, from the permission matrix. Entries
+# that need only SIGNED_IN, such as course search, appear for everyone.
 ROLE_FUNCTIONS = {
     Role.CHIEF: {
         Capability.COURSE_CREATE,
@@ -117,7 +117,7 @@ def test_menu_absent_when_signed_out(client):
     assert f'href="{SIGN_IN}"' in page
 
 
-def test_menu_empty_for_teacher(client, unit):
+def test_menu_hides_roster_from_teacher(client, unit):
     person = factories.make_person(unit=unit)
     person.user = factories.make_user(kind="teacher")
     person.save()
