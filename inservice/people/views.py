@@ -35,6 +35,8 @@ def roster_list(request):
         "is_filtered": bool(form.value_of("q") or form.value_of("subjects") or inspection_year),
         "inspection_year": inspection_year,
         "annual_target": settings.ANNUAL_HOURS_TARGET,
+        # Carried to 檢視資料 so its back link returns to the same search and page.
+        "list_query": request.GET.urlencode(),
     }
     return render(request, "people/roster_list.html", context)
 
