@@ -4,6 +4,7 @@ Values that differ between machines come from the environment through
 ``config.env``; the local, test and production modules adjust the rest.
 """
 
+import warnings
 from datetime import timedelta
 
 from celery.schedules import crontab
@@ -12,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from config.env import BASE_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# authlib 1.9 warns on every import of its httpx client that a future release
+# moves to httpx2. The warning asks nothing of this project yet, so keep it
+# out of every management command's output.
+warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 # --- Secrets -----------------------------------------------------------------
 # Each environment module sets SECRET_KEY, IDENTITY_ENCRYPTION_KEY and

@@ -1,6 +1,6 @@
 """A school's chief administrator works the 本單位教師帳號管理 list in a real browser.
 
-The first story runs on the real school 074601 (縣立中山國小, 彰化縣) imported
+The first story runs on the real school 074601 (彰化縣立中山國小) imported
 from the MOE directory in DATA_DIR (default ../shared/data) with the demo
 roster; the second runs anywhere on a small school built by the factories.
 """

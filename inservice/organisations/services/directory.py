@@ -233,6 +233,17 @@ def _sync_source_for(code: str, stages: set[str]) -> str:
     return SyncSource.NONE
 
 
+def _name_with_county(name: str, county_name: str) -> str:
+    """Return the name with its county when the file shortens it (縣立中山國小 → 彰化縣立中山國小).
+
+    The elementary directory writes 縣立 or 市立 without the county, and many
+    counties have a 中山國小, so lists and e-mails would be ambiguous without it.
+    """
+    if name[:2] in ("縣立", "市立") and county_name.endswith(name[0]):
+        return county_name + name[1:]
+    return name
+
+
 def _parse_row(kind: str, row_number: int, row: list[str], positions: dict[str, int]) -> ParsedRow:
     """Return the unit values of one row; raise ValueError with the reason when it is unusable."""
     code = _cell(row, positions, "code").upper()
@@ -278,7 +289,7 @@ def _parse_row(kind: str, row_number: int, row: list[str], positions: dict[str, 
 
     stages = _stages_for(kind, name)
     values = {
-        "name": name[:128],
+        "name": _name_with_county(name, county_name)[:128],
         "county_code": county_code,
         "county_name": county_name,
         "district": district[:16],

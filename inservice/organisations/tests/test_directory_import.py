@@ -65,7 +65,7 @@ def test_elementary_with_bom_and_quoted_header(tmp_path):
     assert report.year == 114
     assert report.added == 2
     unit = Unit.objects.get(code="074601")
-    assert unit.name == "縣立中山國小"
+    assert unit.name == "彰化縣立中山國小"
     assert unit.authority.code == "07"
     assert unit.county_code == "07"
     assert unit.county_name == "彰化縣"
@@ -233,7 +233,7 @@ def test_older_file_deactivates_nothing(tmp_path):
     assert report.deactivated == 0
     assert "older" in report.deactivation_skipped_reason
     assert Unit.objects.get(code="074602").is_active
-    assert Unit.objects.get(code="074601").name == "縣立中山國小"
+    assert Unit.objects.get(code="074601").name == "彰化縣立中山國小"
 
 
 def test_other_kind_not_deactivated(tmp_path):
@@ -299,7 +299,7 @@ def test_bad_rows_rejected_with_reasons(tmp_path):
     assert "does not match" in reasons[6]
     assert "already appeared in row 2" in reasons[7]
     assert "code cell is empty" in reasons[8]
-    assert Unit.objects.get(code="074601").name == "縣立中山國小"
+    assert Unit.objects.get(code="074601").name == "彰化縣立中山國小"
 
 
 def test_invalid_website_dropped_not_rejected(tmp_path):
@@ -445,7 +445,7 @@ def test_real_files_import(real_files):
     assert Unit.objects.filter(is_active=True).count() == Unit.objects.count()
 
     chungshan = Unit.objects.get(code="074601")
-    assert chungshan.name == "縣立中山國小"
+    assert chungshan.name == "彰化縣立中山國小"
     assert chungshan.county_name == "彰化縣"
     assert chungshan.authority.name == "彰化縣政府教育處"
     assert chungshan.postcode == "500"

@@ -36,7 +36,7 @@ HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 @pytest.fixture
 def unit():
     reference_data_load(actor=None)
-    return make_unit(code="074601", name="縣立中山國小", authority=make_authority(code="07"), stages="ES")
+    return make_unit(code="074601", name="彰化縣立中山國小", authority=make_authority(code="07"), stages="ES")
 
 
 @pytest.fixture
