@@ -21,6 +21,7 @@ PUBLIC_URL_NAMES = {
     "accounts:login",  # the sign-in form itself
     "accounts:logout",  # signing out must work even from an expired session
     "set_language",  # the language switch is on every page, signed in or not
+    "people:set_password",  # the e-mailed one-time link: the teacher has no password yet
 }
 
 # Django's admin guards each of its views with AdminSite.admin_view (staff
