@@ -9,9 +9,10 @@ PostgreSQL (creates test_<database name>, drops it at the end):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/inservice_roster .venv/bin/python benchmarks/bench_roster_list.py
 
 Options: ``--people`` (default 300) and ``--requests`` per case (default 50).
-For each case the script prints the median and 95th-percentile latency of a
-whole request through Django's test client (middleware, session, template
-rendering; no network) and the number of SQL queries one request runs.
+For each case the script prints the median and 95th-percentile latency and
+the number of SQL queries one request runs. A request goes through Django's
+test client, so the time includes middleware, session and template rendering
+but no network.
 """
 
 from __future__ import annotations

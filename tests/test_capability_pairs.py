@@ -1,4 +1,4 @@
-"""Each capability, both ways: who holds it and who does not, in scope and out of scope.
+"""Each capability, both ways: actors with it and without it, in scope and out of scope.
 
 Every capability that some URL requires needs at least one case here;
 tests/test_url_auth.py fails otherwise.
@@ -29,7 +29,7 @@ ACTORS = (
     "admin",
 )
 
-# Who holds each capability, from the permission matrix of business roles.
+# The actors that have each capability, from the permission matrix of business roles.
 HOLDERS: dict[Capability, frozenset[str]] = {
     Capability.UNIT_ROSTER: frozenset({"chief", "contact"}),
     Capability.TEACHER_SELF: frozenset({"teacher"}),

@@ -1,4 +1,4 @@
-"""Signing in with a business account, the menu each role sees, signing out and the idle timeout."""
+"""Sign-in with a business account, the menu shown to each role, sign-out and the idle timeout."""
 
 import datetime
 from unittest import mock
@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inservice.accounts.models import Role
+from inservice.core import navigation
+from inservice.core.policy import Capability
 from inservice.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +72,17 @@ def test_menu_shows_role_functions_only(client, unit, role, sees_roster):
     menu = client.get(reverse("core:home")).context["nav_items"]
 
     assert ("people:roster" in [item["url_name"] for item in menu]) is sees_roster
+
+
+def test_menu_skips_functions_not_built(client, unit, monkeypatch):
+    planned = navigation.NavItem(label="未完成的功能", url_name="people:not_built", capability=Capability.UNIT_ROSTER)
+    monkeypatch.setitem(navigation._ITEMS, planned.url_name, planned)
+    client.force_login(factories.make_business_account(unit=unit).user)
+
+    menu = client.get(reverse("core:home")).context["nav_items"]
+
+    assert "people:not_built" not in [item["url_name"] for item in menu]
+    assert "people:roster" in [item["url_name"] for item in menu]
 
 
 def test_menu_absent_when_signed_out(client):

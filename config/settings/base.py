@@ -117,7 +117,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "inservice.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "inservice.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"history_size": 3}},
 ]
+# Password reset links work once and expire after this many seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60)
+
+# Number of reverse proxies in front of the site that append to X-Forwarded-For.
+# With 0 the header is ignored and the connecting address counts. Sign-in
+# lockout and the audit trail read the client address this way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Lockout after repeated failed sign-ins (django-axes): per username and per
 # client address, each counted separately.
@@ -128,6 +136,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_CALLABLE = "inservice.accounts.auth.axes_username"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "inservice.accounts.auth.client_ip_address"
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -195,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
 # 綜合視導 view of the roster list.
 ANNUAL_HOURS_TARGET = env.int("ANNUAL_HOURS_TARGET", default=18)
 # Business accounts with no sign-in for this many days are disabled nightly.
-BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", default=365)
+BUSINESS_ACCOUNT_INACTIVE_DAYS = env.int("BUSINESS_ACCOUNT_INACTIVE_DAYS", default=180)
 # One-time links for setting a teacher's first password expire after this long.
 ACCOUNT_ACTIVATION_LINK_HOURS = env.int("ACCOUNT_ACTIVATION_LINK_HOURS", default=72)
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="(02) 7712-9098")
@@ -209,10 +218,45 @@ SYNC_SOURCES: dict = {}
 # The MOE education identity service (OpenID Connect) as seen by this relying party.
 
 SSO_ENABLED = env.bool("SSO_ENABLED", default=False)
+# The issuer URL exactly as the provider's discovery document states it; the
+# relying party reads {issuer}/.well-known/openid-configuration.
+SSO_ISSUER = env("SSO_ISSUER", default="")
+SSO_CLIENT_ID = env("SSO_CLIENT_ID", default="")
+SSO_CLIENT_SECRET = env("SSO_CLIENT_SECRET", default="")
+# Must match a redirect URI registered with the provider, e.g. https://host/sso/callback/.
+SSO_REDIRECT_URI = env("SSO_REDIRECT_URI", default="")
+SSO_SCOPES = env("SSO_SCOPES", default="openid email profile eduinfo personid")
+# client_secret_basic or client_secret_post, as registered with the provider.
+SSO_TOKEN_ENDPOINT_AUTH_METHOD = env("SSO_TOKEN_ENDPOINT_AUTH_METHOD", default="client_secret_basic")
+# Clock skew tolerated on the ID token's exp and iat, in seconds.
+SSO_CLOCK_LEEWAY_SECONDS = env.int("SSO_CLOCK_LEEWAY_SECONDS", default=60)
+# Timeout of each request to the provider (discovery, JWKS, token, UserInfo), in seconds.
+SSO_HTTP_TIMEOUT_SECONDS = env.float("SSO_HTTP_TIMEOUT_SECONDS", default=10.0)
+# How long a started sign-in may wait for the provider's callback, in seconds.
+SSO_ATTEMPT_MAX_AGE_SECONDS = env.int("SSO_ATTEMPT_MAX_AGE_SECONDS", default=600)
+# How long the discovery document is cached before it is read again, in seconds.
+SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=3600)
 
 # --- Courses and hours (courses, hours, statistics apps) --------------------------------------
 
 COURSE_UPLOAD_MAX_BYTES = env.int("COURSE_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# Open courses move to 報名截止 at this interval once their enrolment window has ended.
+CELERY_BEAT_SCHEDULE["courses-close-expired-enrolment"] = {
+    "task": "inservice.courses.tasks.close_expired_enrolment",
+    "schedule": crontab(minute="*/15"),
+}
+# An XLSX upload is a ZIP archive: these bound its entry count and unpacked size
+# before openpyxl reads it, so a small file cannot expand into a huge one.
+COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES = env.int("COURSE_UPLOAD_MAX_ARCHIVE_ENTRIES", default=200)
+COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES = env.int("COURSE_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Data rows an attendance list may have.
+ATTENDANCE_MAX_ROWS = env.int("ATTENDANCE_MAX_ROWS", default=10000)
+# Codes of the CourseTag rows the kindergarten rules count (Appendix B of the spec):
+# 18 hours of 幼兒園教保專業知能 per calendar year, 3 hours of 安全教育 in two calendar years.
+KINDERGARTEN_PROFESSIONAL_TAG = env("KINDERGARTEN_PROFESSIONAL_TAG", default="kg_professional")
+KINDERGARTEN_PROFESSIONAL_HOURS = env.int("KINDERGARTEN_PROFESSIONAL_HOURS", default=18)
+KINDERGARTEN_SAFETY_TAG = env("KINDERGARTEN_SAFETY_TAG", default="safety")
+KINDERGARTEN_SAFETY_HOURS = env.int("KINDERGARTEN_SAFETY_HOURS", default=3)
 
 # --- Logging -------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Sign-in accounts: teachers' personal accounts, business accounts, authority and admin accounts."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -79,6 +80,20 @@ class BusinessAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Given to the applicant with the acknowledgement, to look up the application's state.
+    reference = models.CharField(_("application reference"), max_length=16, unique=True, null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
+    decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    # The reason given with the latest 退回, 停權, disabling or deletion.
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["unit", "role", "pk"]
@@ -98,6 +113,34 @@ class BusinessAccount(models.Model):
     def __str__(self) -> str:
         return f"BusinessAccount {self.pk} ({self.role} at unit {self.unit_id})"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        account = super().from_db(db, field_names, values)
+        account._loaded_user_id = account.__dict__.get("user_id")
+        return account
+
+    def save(self, *args, **kwargs):
+        # Accounts are personal and never handed over, so save() rejects a new user
+        # on a stored account. NOTE: QuerySet.update() bypasses this check.
+        loaded = getattr(self, "_loaded_user_id", None)
+        if loaded is not None and self.user_id != loaded:
+            raise ValueError("A business account cannot be moved to another user; delete it and apply again.")
+        super().save(*args, **kwargs)
+        self._loaded_user_id = self.user_id
+
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE and self.user.is_active
+
+
+class PasswordHistory(models.Model):
+    """A password hash an account has used, so the last few cannot be chosen again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")

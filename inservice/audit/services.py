@@ -34,7 +34,7 @@ def audit_record(
 
 
 def client_ip(request) -> str | None:
-    """Return the client address Django saw; behind a proxy, configure it to set REMOTE_ADDR."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """Return the client address, read through the configured number of trusted proxies."""
+    from inservice.accounts.auth import client_ip_address
+
+    return client_ip_address(request)

@@ -13,14 +13,23 @@ with combining accents mask correctly.
 import re
 import unicodedata
 
-# Dots typed between the parts of indigenous names: U+00B7 middle dot, U+0387
-# Greek ano teleia, U+2027 hyphenation point, U+2E31 word separator middle
-# dot, U+30FB katakana middle dot, U+FF65 halfwidth katakana middle dot,
-# U+A78F Latin letter sinological dot, U+2022 bullet, U+2219 bullet operator,
-# U+22C5 dot operator, U+FF0E fullwidth full stop and the ASCII full stop.
-_DOTS = "\u00b7\u0387\u2027\u2e31\u30fb\uff65\ua78f\u2022\u2219\u22c5\uff0e."
-# Hyphen-minus, U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure dash,
-# U+2013 en dash, U+FE63 small hyphen-minus and U+FF0D fullwidth hyphen-minus.
+# Dots typed between the parts of indigenous names: each input method offers different ones.
+_DOTS = (
+    "\u00b7"  # middle dot
+    "\u0387"  # Greek ano teleia
+    "\u2027"  # hyphenation point
+    "\u2e31"  # word separator middle dot
+    "\u30fb"  # katakana middle dot
+    "\uff65"  # halfwidth katakana middle dot
+    "\ua78f"  # Latin letter sinological dot
+    "\u2022"  # bullet
+    "\u2219"  # bullet operator
+    "\u22c5"  # dot operator
+    "\uff0e"  # fullwidth full stop
+    "."
+)
+# Hyphen-minus (escaped for the character class), then the hyphen, non-breaking
+# hyphen, figure dash, en dash, small hyphen-minus and fullwidth hyphen-minus.
 _HYPHENS = "\\-\u2010\u2011\u2012\u2013\ufe63\uff0d"
 _SEPARATORS = re.compile(f"([\\s{_DOTS}{_HYPHENS}]+)")
 
@@ -40,7 +49,11 @@ def _mask_segment(segment: str) -> str:
 
 
 def mask_name(name: object) -> str:
-    """Return the masked form of ``name``; never raises, whatever the input."""
+    """Return the masked form of ``name``.
+
+    None, blank text and objects whose ``str()`` raises give an empty string,
+    so a list page never fails on one bad name.
+    """
     try:
         text = "" if name is None else str(name)
     except Exception:  # noqa: BLE001 - masking must never fail, even on an object whose __str__ raises

@@ -51,6 +51,11 @@ class CourseTag(models.Model):
 HOURS_PER_CREDIT = Decimal(18)
 
 
+class AdmissionMode(models.TextChoices):
+    FIRST_COME = "first_come", _("First come, first admitted")
+    MANUAL = "manual", _("Admitted by the organiser")
+
+
 class Course(models.Model):
     code = models.CharField(_("Course code"), max_length=7, unique=True)
     title = models.CharField(_("Course title"), max_length=200)
@@ -73,6 +78,9 @@ class Course(models.Model):
     end_date = models.DateField(_("last day"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     quota = models.PositiveIntegerField(_("quota"), null=True, blank=True)
+    admission_mode = models.CharField(
+        _("admission"), max_length=16, choices=AdmissionMode.choices, default=AdmissionMode.FIRST_COME
+    )
     enrol_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
     enrol_closes_at = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
     # Target: empty values mean open to all. Stage and county codes comma-separated.
@@ -97,6 +105,14 @@ class Course(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    @property
+    def target_stage_list(self) -> list[str]:
+        return [code for code in self.target_stages.split(",") if code]
+
+    @property
+    def target_county_list(self) -> list[str]:
+        return [code for code in self.target_counties.split(",") if code]
+
 
 class CourseSession(models.Model):
     """One dated meeting of a course."""
@@ -111,3 +127,45 @@ class CourseSession(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start")
         ]
+
+
+class CourseCodeCounter(models.Model):
+    """The last 課程代碼 handed out. One row, locked with SELECT … FOR UPDATE while a code is taken."""
+
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("course code counter")
+
+
+class EnrolmentStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ADMITTED = "admitted", _("Admitted")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUSED = "refused", _("Not admitted")
+
+
+class Enrolment(models.Model):
+    """A teacher's 報名 for a course; one row per course and person, re-used on re-enrolment."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(
+        _("enrolment status"), max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.APPLIED
+    )
+    # Place in the queue: set when the teacher (re-)enrols, so the waiting list is filled in this order.
+    queued_at = models.DateTimeField(_("enrolled at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["course", "person"], name="one_enrolment_per_course_person")]
+        indexes = [models.Index(fields=["course", "status", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"Enrolment {self.pk} (person {self.person_id} in course {self.course_id})"

@@ -1,6 +1,6 @@
 """Deterministic demo rosters and demo accounts for development and demonstrations.
 
-``demo_roster_build`` draws every name, identity number, title and subject from a random
+``demo_roster_specs`` draws every name, identity number, title and subject from a random
 generator seeded with the seed and the unit code, so the same arguments always give the same
 people. Nothing here is real: identity numbers are synthetic (they only pass the check digit)
 and e-mail addresses use the reserved ``.example`` domain.
@@ -388,12 +388,13 @@ def demo_logins() -> list[dict]:
         rows.append({"username": AUTHORITY_USERNAME, "role": str(User.Kind.AUTHORITY.label), "unit": authority_user.authority.name})
     if User.objects.filter(username=ADMIN_USERNAME).exists():
         rows.append({"username": ADMIN_USERNAME, "role": str(User.Kind.ADMIN.label), "unit": ""})
-    teacher = (
-        Person.objects.filter(user__isnull=False, user__is_active=True, user__username__startswith="t", is_roaming=False)
-        .select_related("user")
-        .order_by("user__username")
-        .first()
-    )
+    chief = BusinessAccount.objects.filter(user__username=CHIEF_USERNAME).first()
+    teachers = Person.objects.filter(
+        user__isnull=False, user__is_active=True, user__kind=User.Kind.TEACHER, is_roaming=False
+    ).select_related("user")
+    if chief is not None:
+        teachers = teachers.filter(memberships__unit_id=chief.unit_id, memberships__end_date__isnull=True)
+    teacher = teachers.order_by("user__username").first()
     if teacher:
         membership = teacher.memberships.filter(end_date__isnull=True).select_related("unit").first()
         unit_label = f"{membership.unit.name} ({membership.unit.code})" if membership else ""

@@ -16,7 +16,7 @@ from .models import AccountStatus, Category, Membership, Person, PersonSubject, 
 
 @dataclass(frozen=True)
 class RosterFigures:
-    """Header figures of 本單位教師帳號管理; ``applied`` includes roaming accounts."""
+    """Header figures of 本單位教師帳號管理. ``applied`` includes roaming accounts."""
 
     total: int
     applied: int
@@ -86,7 +86,7 @@ def roster_person(*, actor, person_id: int) -> Person:
 def subject_filter_choices(*, unit: Unit) -> list[tuple[str, list[tuple[int, str]]]]:
     """Return the active subjects grouped by 科目類別, the unit's own stages first.
 
-    Each group is ``(category name, [(subject id, label), …])``; a
+    Each group is ``(category name, [(subject id, label), …])``. A
     sub-subject's label starts with its parent's name.
     """
     subjects = Subject.objects.filter(is_active=True).select_related("category", "parent")

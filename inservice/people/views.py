@@ -9,7 +9,7 @@ from .forms import RosterFilterForm
 
 @capability_required(Capability.UNIT_ROSTER)
 def roster_list(request):
-    """本單位教師帳號管理: the unit's people with figures, search, subject filter and pages."""
+    """Show 本單位教師帳號管理: the unit's people with figures, search, subject filter and pages."""
     unit = roster_unit(request.user)
     form = RosterFilterForm(request.GET, subject_choices=selectors.subject_filter_choices(unit=unit))
 
@@ -27,13 +27,15 @@ def roster_list(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "is_filtered": bool(form.value_of("q") or form.value_of("subjects")),
+        # Carried to 檢視資料 so its back link returns to the same search and page.
+        "list_query": request.GET.urlencode(),
     }
     return render(request, "people/roster_list.html", context)
 
 
 @capability_required(Capability.UNIT_ROSTER)
 def person_detail(request, person_id: int):
-    """檢視資料: one person of the unit's roster; anyone else is a 404."""
+    """Show 檢視資料 for one person of the unit's roster. Anyone else is a 404."""
     person = selectors.roster_person(actor=request.user, person_id=person_id)
     membership = person.current_memberships[0]
 

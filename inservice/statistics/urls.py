@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "statistics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.statistics_index, name="index"),
+    path("download/<str:key>.csv", views.statistics_download, name="download"),
+]

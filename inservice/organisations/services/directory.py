@@ -11,8 +11,10 @@ A unit is keyed by its code. ``Unit.directory_kind`` records which kind of file 
 unit: the three directories own the units they list, and the statistics file owns only units
 that no directory lists. A statistics row for a unit another kind owns (every ordinary school,
 and the 附設國小部 of private senior high schools, which reuse the parent school's code) only
-adds the elementary stage. Re-importing a file of a kind with the same or a later school year
-deactivates the active units that kind owns and the file no longer lists; nothing is deleted.
+adds the elementary stage.
+
+When a file has the same or a later school year than the last import of its kind, the active
+units that kind owns and the file no longer lists become inactive. Nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -205,9 +207,11 @@ def derive_authority_code(code: str, *, county_code: str, stages: set[str]) -> s
 
     The third character of a unit code is its 設立別: 0 國立 units belong to
     國民及學前教育署, and so do 1 私立 senior high schools outside the six municipalities.
-    Every other unit belongs to its county or city bureau. Kindergartens always belong to
-    the county or city, national ones included, because the county or city is the competent
-    authority for every kindergarten.
+    Every other unit belongs to its county or city bureau.
+
+    NOTE: kindergartens always go to their county or city, national ones included. This is a
+    project decision because local bureaus supervise kindergartens, and a system admin can
+    correct single units.
     """
     founding = code[2]
     if Stage.KINDERGARTEN in stages and len(stages) == 1:
@@ -330,6 +334,24 @@ def read_directory(path: str, kind: str | None = None) -> tuple[str, int | None,
     return kind, year, parsed, rejected
 
 
+def import_order(paths: list[str]) -> list[str]:
+    """Return ``paths`` with the directories first and the statistics files last.
+
+    Statistics rows only add a stage to units that a directory owns, so importing the
+    directories first makes the report of a first import read plainly (added, not updated).
+    Unreadable files keep their place at the end, where the import reports them.
+    """
+    ranked = []
+    for position, path in enumerate(paths):
+        try:
+            kind, _year, _rows, _rejected = read_directory(path)
+            rank = KINDS.index(kind)  # KINDS lists the statistics kind last
+        except (DirectoryFileError, OSError):
+            rank = len(KINDS)
+        ranked.append((rank, position, path))
+    return [path for _rank, _position, path in sorted(ranked)]
+
+
 # --- Writing ------------------------------------------------------------------------
 
 
@@ -370,7 +392,6 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
         existing = {unit.code: unit for unit in Unit.objects.select_for_update()}
         now = timezone.now()
         to_create: list[Unit] = []
-        to_update: dict[str, Unit] = {}
         events: list[AuditEvent] = []
         update_events: list[tuple[str, Unit, dict, dict]] = []
         listed: set[str] = set()
@@ -399,7 +420,8 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
 
             owned_elsewhere = unit.directory_kind in DIRECTORY_KINDS and unit.directory_kind != kind
             if kind == ELEMENTARY_STATS and owned_elsewhere:
-                # Only add the stage: the owning directory keeps the name and address.
+                # Only add the stage: the owning directory keeps the name, the address and
+                # the active flag, so statistics never revive a unit its directory dropped.
                 changes = {"stages": _merge_stages(unit.stages, item.stages)}
                 if not unit.district and item.values["district"]:
                     changes["district"] = item.values["district"]
@@ -411,14 +433,17 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
                 stages = set(filter(None, unit.stages.split(","))) | item.stages
                 changes = dict(item.values)
                 changes["stages"] = _merge_stages(unit.stages, item.stages)
-                changes["authority_id"] = authorities[
-                    derive_authority_code(item.code, county_code=item.values["county_code"], stages=stages)
-                ].pk
+                if unit.directory_kind != kind:
+                    # Derive the authority again only when another kind of file claims the unit,
+                    # so a system admin's correction survives re-imports of the same kind.
+                    changes["authority_id"] = authorities[
+                        derive_authority_code(item.code, county_code=item.values["county_code"], stages=stages)
+                    ].pk
                 changes["directory_kind"] = kind
                 changes["directory_year"] = year
                 if not changes["website"] and unit.website:
                     changes.pop("website")
-            changes["is_active"] = True
+                changes["is_active"] = True
             before = {name: getattr(unit, name) for name, value in changes.items() if getattr(unit, name) != value}
             if not before:
                 report.unchanged += 1
@@ -429,8 +454,6 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
             report.updated += 1
             for name, value in after.items():
                 setattr(unit, name, value)
-            unit.updated_at = now
-            to_update[unit.code] = unit
             update_events.append(("unit.directory_update", unit, before, after))
 
         report.added = len(to_create)
@@ -445,16 +468,14 @@ def directory_import(*, actor, path: str, kind: str | None = None, year: int | N
 
         deactivated = _deactivate_missing(kind, year, listed, existing, report, now)
         for unit in deactivated:
-            to_update[unit.code] = unit
             events.append(_audit_event("unit.directory_deactivate", unit, {"is_active": True}, {"is_active": False}, actor))
 
-        if to_update:
-            fields = [
-                "name", "authority", "county_code", "county_name", "district", "stages", "ownership",
-                "postcode", "address", "phone", "website", "is_active", "directory_kind", "directory_year",
-                "updated_at",
-            ]
-            Unit.objects.bulk_update(list(to_update.values()), fields, batch_size=100)
+        # One UPDATE per changed unit with only its changed columns: on SQLite this is much
+        # faster than bulk_update's CASE expressions over every column.
+        for _action, unit, _before, after in update_events:
+            Unit.objects.filter(pk=unit.pk).update(**after, updated_at=now)
+        if deactivated:
+            Unit.objects.filter(pk__in=[unit.pk for unit in deactivated]).update(is_active=False, updated_at=now)
         for action, unit, before, after in update_events:
             events.append(_audit_event(action, unit, _jsonable(before), _jsonable(after), actor))
         AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inservice.organisations.services.directory import KINDS, DirectoryFileError, directory_import
+from inservice.organisations.services.directory import KINDS, DirectoryFileError, directory_import, import_order
 
 
 class Command(BaseCommand):
@@ -13,8 +13,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="CSV files, imported in the order given.")
-        parser.add_argument("--kind", choices=KINDS, help="File kind, when it cannot be told from the content.")
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE",
+            help="CSV files. Directories are imported first and statistics files last, otherwise in the order given.",
+        )
+        parser.add_argument("--kind", choices=KINDS, help="File kind, for files whose kind cannot be detected from the header and school names.")
         parser.add_argument("--year", type=int, help="ROC school year of the files, when they carry none.")
         parser.add_argument(
             "--max-rejected", type=int, default=20, help="How many rejected rows to list per file (default 20)."
@@ -22,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         failed = False
-        for path in options["files"]:
+        paths = options["files"] if options["kind"] else import_order(options["files"])
+        for path in paths:
             try:
                 report = directory_import(actor=None, path=path, kind=options["kind"], year=options["year"])
             except (DirectoryFileError, OSError) as error:

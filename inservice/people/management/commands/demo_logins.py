@@ -1,6 +1,8 @@
 """Print the demo sign-in accounts made by ``demo_data``."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from inservice.people.demo import demo_logins
 
@@ -9,7 +11,8 @@ class Command(BaseCommand):
     help = "Print the demo sign-in accounts (username, password, role, unit)."
 
     def handle(self, *args, **options):
-        rows = demo_logins()
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = demo_logins()
         if not rows:
             self.stdout.write("No demo accounts yet: run `manage.py demo_data --unit CODE` first.")
             return
