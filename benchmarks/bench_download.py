@@ -11,9 +11,10 @@ PostgreSQL (creates test_<database name>_bench, drops it at the end):
 Options: ``--people`` (default 5000) and ``--runs`` per format (default 3).
 Each download goes through the view with Django's test client and the
 whole body is read and discarded, as a browser would save it. The script
-prints the median time, the size of the file, the SQL queries of one
-download, and the peak of memory allocated by Python during one download
-(tracemalloc, measured in a separate run so it does not slow the timing).
+prints the median time, the size of the file and the SQL queries of one
+download. It also prints the peak of memory that Python allocated during
+one download, measured with tracemalloc in a separate run so that tracing
+does not slow the timed runs.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ GIVEN = "志明淑芬怡君家豪雅婷建宏美玲俊傑佳穎宗翰欣怡承�
 
 
 def build_unit(people: int):
-    """One unit with ``people`` on its roster (two subjects each) and its chief administrator."""
+    """Create one unit with ``people`` on its roster (two subjects each) and return its chief administrator."""
     from inservice.accounts.models import Role
     from inservice.organisations.models import Stage
     from inservice.people.models import Membership, Person, PersonSubject, Subject, SubjectCategory

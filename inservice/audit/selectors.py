@@ -25,8 +25,8 @@ def audit_events(
 ) -> QuerySet[AuditEvent]:
     """Return audit events, newest first.
 
-    With ``unit_scope`` the actor sees their own unit's events only; without
-    it the actor must be a system administrator and sees every event.
+    With ``unit_scope`` the result contains the actor's own unit's events
+    only. Without it the actor must be a system administrator, who gets every event.
     """
     events = AuditEvent.objects.select_related("actor", "unit")
     if unit_scope:

@@ -31,11 +31,11 @@ def _event_list(request, *, unit_scope: bool, unit=None):
 
 @capability_required(Capability.SYSTEM_ADMIN)
 def event_list(request):
-    """Every audit event, for system administrators."""
+    """List every audit event, for system administrators."""
     return _event_list(request, unit_scope=False)
 
 
 @capability_required(Capability.UNIT_ROSTER)
 def unit_event_list(request):
-    """The audit events of the manager's own unit."""
+    """List the audit events of the manager's own unit."""
     return _event_list(request, unit_scope=True, unit=roster_unit(request.user))

@@ -180,10 +180,3 @@ def content_disposition(filename: str, fallback: str) -> str:
     """An attachment header whose Chinese name survives (RFC 6266 with RFC 5987 ``filename*``)."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
-
-def iterate_file(handle, block_size: int = 64 * 1024) -> Iterable[bytes]:
-    try:
-        while block := handle.read(block_size):
-            yield block
-    finally:
-        handle.close()

@@ -2,7 +2,7 @@
  * The 任教科目 picker without page reloads.
  *
  * The form works without this file: each 加入, 清除重選 and change of
- * 科目類別 is a submit that the server answers with the same page. With
+ * 科目類別 submits the form, and the server returns the same page. With
  * it, the same steps happen in the page and only 更新教師資料 submits.
  * The chosen subjects travel as hidden "subjects" inputs either way.
  */

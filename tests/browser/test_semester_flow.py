@@ -155,7 +155,8 @@ def test_semester_flow(browser_page, world, mailoutbox):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert {row[2] for row in rows[1:]} == {"謝志威", "'=HYPERLINK(\"x\")"}
     hsieh = next(row for row in rows if row[2] == "謝志威")
-    assert hsieh[5] == "代理教師" and hsieh[-1] == "國小語文 國語文"
+    assert hsieh[5] == "代理教師"
+    assert hsieh[-1] == "國小語文 國語文"
 
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(open(xlsx_download.value.path(), "rb").read())).active

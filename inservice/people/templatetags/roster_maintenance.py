@@ -13,5 +13,5 @@ def allows_manual_transfer(unit) -> bool:
 
 @register.filter
 def picker_label(subject) -> str:
-    """A subject as the picker's 選擇科目 lists it: a sub-subject after its parent."""
+    """Format a subject as the picker's 選擇科目 lists it: a sub-subject after its parent."""
     return f"{subject.parent.name} {subject.name}" if subject.parent_id else subject.name

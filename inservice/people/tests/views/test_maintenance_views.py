@@ -39,7 +39,8 @@ def test_activation_link_flow_through_the_screens(client, unit, chief, django_ca
     assert Person.objects.get(pk=person.pk).account_status == AccountStatus.PENDING
 
     done = client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
-    assert done.status_code == 302 and done.url == reverse("accounts:login")
+    assert done.status_code == 302
+    assert done.url == reverse("accounts:login")
     assert client.get(path).status_code == 410
 
     signed_in = client.post(reverse("accounts:login"), {"username": "t@school.example.tw", "password": PASSWORD})
@@ -71,7 +72,8 @@ def test_membership_end_confirms_then_removes_from_list(client, unit, chief):
     url = reverse("people:membership_end", args=[person.pk])
 
     page = client.get(url).content.decode()
-    assert "確認轉出本單位" in page and "謝O威" in page
+    assert "確認轉出本單位" in page
+    assert "謝O威" in page
     assert Membership.objects.get(person=person).end_date is None
 
     missing = client.post(url, {"end_date": timezone.localdate().isoformat()})
@@ -191,7 +193,8 @@ def test_teacher_sees_and_updates_only_own_data(client, unit, subjects):
     client.force_login(user)
 
     page = client.get(reverse("people:own_profile")).content.decode()
-    assert "own@school.example.tw" in page and "other@school.example.tw" not in page
+    assert "own@school.example.tw" in page
+    assert "other@school.example.tw" not in page
     assert 'name="name"' not in page
 
     response = client.post(

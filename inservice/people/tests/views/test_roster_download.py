@@ -77,9 +77,11 @@ def test_xlsx_keeps_numbers_as_numbers_and_text_as_text(client, chief, roster):
 
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet["A2"].value == 1 and sheet["A2"].data_type == "n"
+    assert sheet["A2"].value == 1
+    assert sheet["A2"].data_type == "n"
     notes = [cell for cell in sheet["M"] if cell.value == "0912345678"]
-    assert notes and notes[0].data_type == "s"
+    assert notes
+    assert notes[0].data_type == "s"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
