@@ -21,6 +21,17 @@ PUBLIC_URL_NAMES = {
     "accounts:login",  # the sign-in form itself
     "accounts:logout",  # signing out must work even from an expired session
     "set_language",  # the language switch is on every page, signed in or not
+    "accounts:apply",  # a business-account application comes from someone with no account yet
+    "accounts:apply_submitted",  # the confirmation shown to that applicant
+    "accounts:application_status",  # the applicant checks progress with a reference and username
+    "accounts:password_reset",  # someone who forgot the password cannot sign in to reset it
+    "accounts:password_reset_sent",
+    "accounts:password_reset_confirm",  # the e-mailed one-time link, also used to set a first password
+    "accounts:password_reset_complete",
+    "courses:search",  # 研習課程查詢: anyone may look for courses before signing in
+    "courses:detail",  # one course's public page, linked from the search
+    "sso:start",  # roaming sign-in begins before there is a session
+    "sso:callback",  # the identity service returns the browser here, still without a session
     "people:set_password",  # the e-mailed one-time link: the teacher has no password yet
 }
 
@@ -56,11 +67,27 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
             yield Route(path=prefix + str(entry.pattern), name=name, view=entry.callback)
 
 
+# Candidates for a regular-expression group; the first that the group matches is used.
+REGEX_SAMPLES = ["1", "sample", *("1" * length for length in range(2, 13))]
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<pattern>[^()]*)\)")
+
+
+def _regex_sample(match: re.Match) -> str:
+    for candidate in REGEX_SAMPLES:
+        if re.fullmatch(match.group("pattern"), candidate):
+            return candidate
+    raise AssertionError(f"no sample value matches the URL group {match.group(0)}; add one to REGEX_SAMPLES")
+
+
 def _sample_path(route: str) -> str:
+    """Return a requestable path for a route, filling each parameter with a sample value."""
+
     def fill(match: re.Match) -> str:
         return CONVERTER_SAMPLES[match.group("converter") or "str"]
 
-    return "/" + PARAMETER.sub(fill, route).lstrip("^").rstrip("$")
+    # A re_path() route contributes ^…$ and named groups in the middle of the joined path.
+    route = PARAMETER.sub(fill, REGEX_GROUP.sub(_regex_sample, route))
+    return "/" + route.replace("^", "").replace("$", "")
 
 
 def _is_admin(route: Route) -> bool:

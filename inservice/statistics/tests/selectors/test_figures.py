@@ -110,8 +110,9 @@ def test_courses_per_month(unit, manager):
 def test_kindergarten_rules(unit, manager, settings):
     settings.KINDERGARTEN_PROFESSIONAL_TAG = "kg_professional"
     settings.KINDERGARTEN_SAFETY_TAG = "safety"
-    professional = CourseTag.objects.create(code="kg_professional", name="幼兒園教保專業知能")
-    safety = CourseTag.objects.create(code="safety", name="安全教育")
+    # The courses data migration already seeds kg_professional.
+    professional = CourseTag.objects.get_or_create(code="kg_professional", defaults={"name": "幼兒園教保專業知能"})[0]
+    safety = CourseTag.objects.get_or_create(code="safety", defaults={"name": "安全教育"})[0]
     prof_course = make_course(owner=manager, hours=Decimal(18))
     prof_course.tags.set([professional])
     safety_course = make_course(owner=manager, hours=Decimal(3))
