@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from inservice.core import identity
 
@@ -32,7 +33,8 @@ class PersonEditForm(forms.Form):
         error_messages={"invalid_choice": _("Title: choose one of the titles in the list.")},
     )
     email = forms.EmailField(
-        label=_("E-mail"),
+        # 信箱 is the notice's label on this form; other screens say 電子郵件.
+        label=pgettext_lazy("teacher data form", "E-mail"),
         required=False,
         error_messages={"invalid": _("E-mail: this is not an e-mail address. Enter it as name@school.edu.tw.")},
     )

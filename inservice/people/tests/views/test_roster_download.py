@@ -35,7 +35,7 @@ def roster(unit, other_unit, subjects):
     give_subjects(hsieh, subjects["maths"], subjects["southern_min"])
     factories.make_person(unit=unit, name="John Smith", email="john@school.example.tw", number=factories.make_identity_number("A", "8"))
     tricky = factories.make_person(unit=unit, name="=HYPERLINK(\"http://x\")", email="@evil.example.tw")
-    Membership.objects.filter(person=tricky).update(position_note="0912345678\x07\x00", teaching_stage="ES")
+    Membership.objects.filter(person=tricky).update(position_note="0912345678\x07\x1b", teaching_stage="ES")
     factories.make_person(unit=other_unit, name="他校教師")
     return {"hsieh": hsieh, "tricky": tricky}
 
