@@ -32,6 +32,7 @@ PUBLIC_URL_NAMES = {
     "courses:detail",  # one course's public page, linked from the search
     "sso:start",  # roaming sign-in begins before there is a session
     "sso:callback",  # the identity service returns the browser here, still without a session
+    "people:set_password",  # the e-mailed one-time link: the teacher has no password yet
 }
 
 # Django's admin guards each of its views with AdminSite.admin_view (staff

@@ -205,3 +205,54 @@ class PersonSubject(models.Model):
             models.UniqueConstraint(fields=["person", "subject"], name="subject_once_per_person"),
             models.UniqueConstraint(fields=["person", "position"], name="subject_position_unique"),
         ]
+
+
+class ActivationLink(models.Model):
+    """A one-time link that lets a teacher set the first password of their personal account.
+
+    Only a hash of the token is stored; the token itself exists only in the
+    e-mail. Sending a new link voids the earlier ones.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activation_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activation_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("activation link")
+        verbose_name_plural = _("activation links")
+
+    def __str__(self) -> str:
+        return f"ActivationLink {self.pk} (person {self.person_id})"
+
+
+class UnitNotice(models.Model):
+    """An in-app notice to a unit's managers, such as a teacher registered by another unit."""
+
+    class Kind(models.TextChoices):
+        PERSON_LEFT = "person_left", _("A person moved to another unit")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    other_unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=24, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "created_at"])]
+        verbose_name = _("unit notice")
+        verbose_name_plural = _("unit notices")
+
+    def __str__(self) -> str:
+        return f"UnitNotice {self.pk} ({self.kind} at unit {self.unit_id})"
