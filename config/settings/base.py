@@ -16,7 +16,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # authlib 1.9 warns on every import of its httpx client that a future release
 # moves to httpx2. The warning asks nothing of this project yet, so keep it
-# out of every management command's output.
+# out of every management command's output. authlib installs an "always"
+# filter for its own warning class when imported, so import it first and add
+# this filter in front of that one.
+import authlib.deprecate  # noqa: E402
+
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 # --- Secrets -----------------------------------------------------------------

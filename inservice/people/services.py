@@ -79,8 +79,9 @@ def unit_allows_manual_transfer(unit: Unit) -> bool:
     Units whose people come from a synchronised source (全國教保資訊網,
     臺北市教師在職研習網) are changed there, never here.
     """
-    # TODO: delegate to the sync app's unit_allows_manual_transfer once it reaches main.
-    return not unit.is_synced
+    from inservice.sync.policy import unit_allows_manual_transfer as sync_allows_manual_transfer
+
+    return sync_allows_manual_transfer(unit)
 
 
 def _require_manual_transfer(unit: Unit) -> None:
