@@ -50,6 +50,19 @@ def _snapshot(account: BusinessAccount) -> dict:
     return {"role": account.role, "status": account.status, "unit": account.unit_id, "reason": account.status_reason}
 
 
+def _record_change(*, actor, account: BusinessAccount, action: str, before: dict, ip_address: str | None) -> None:
+    """Audit a change to ``account`` with its values before and after, at the account's unit."""
+    audit_record(
+        actor=actor,
+        action=action,
+        target=account,
+        before=before,
+        after=_snapshot(account),
+        unit=account.unit,
+        ip_address=ip_address,
+    )
+
+
 def _new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _index in range(REFERENCE_LENGTH))
 
@@ -325,13 +338,11 @@ def business_account_change_role(
     before = _snapshot(account)
     account.role = role
     account.save(update_fields=["role", "updated_at"])
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.change_role",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _status_mail(account, _("Your business account's role has changed"))
@@ -362,13 +373,11 @@ def business_account_delete(
 
     before = _snapshot(account)
     _set_status(account, Status.DELETED, reason=reason)
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.delete_own" if is_holder else "business_account.delete",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _status_mail(account, _("Your business account has been deleted"))
@@ -389,13 +398,11 @@ def business_account_suspend(
 
     before = _snapshot(account)
     _set_status(account, Status.SUSPENDED, reason=reason)
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.suspend",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _status_mail(account, _("Your business account has been suspended"))
@@ -416,13 +423,11 @@ def business_account_enable(*, actor, account: BusinessAccount, ip_address: str 
 
     before = _snapshot(account)
     _set_status(account, Status.ACTIVE)
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.enable",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _status_mail(account, _("Your business account is enabled again"))
