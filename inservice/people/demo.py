@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from inservice.accounts.models import BusinessAccount, Role, User
 from inservice.audit.services import audit_record
@@ -317,6 +318,7 @@ def _ensure_business_account(role: str, unit: Unit, spec: PersonSpec, password_h
         unit=unit,
         role=role,
         status=BusinessAccount.Status.ACTIVE,
+        decided_at=timezone.now(),
         name=spec.name,
         identity_encrypted=identity.encrypt(spec.number),
         identity_hash=identity.lookup_hash(spec.number),
