@@ -52,16 +52,6 @@ def check_accessibility(page) -> None:
         raise AxeViolation(f"axe-core found violations on {page.url}:\n{json.dumps(summary, ensure_ascii=False, indent=2)}")
 
 
-def attach_axe(page) -> None:
-    """Check every page this Playwright page loads, after each navigation completes."""
-    page._visited_urls = []
-
-    def on_load(_):
-        page._visited_urls.append(page.url)
-
-    page.on("load", on_load)
-
-
 def screenshot(page, name: str) -> Path:
     OUTPUT_DIR.mkdir(exist_ok=True)
     path = OUTPUT_DIR / f"{name}.png"
