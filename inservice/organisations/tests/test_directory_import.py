@@ -310,6 +310,16 @@ def test_invalid_website_dropped_not_rejected(tmp_path):
     assert Unit.objects.get(code="074602").website == ""
 
 
+def test_blank_website_keeps_known_one(tmp_path):
+    directory_import(actor=None, path=elementary_file(tmp_path, [CHUNGSHAN], year=113))
+    without_website = CHUNGSHAN.replace("https://www.cses.chc.edu.tw", "")
+
+    report = directory_import(actor=None, path=elementary_file(tmp_path, [without_website], year=114))
+
+    assert report.updated == 1, "the school year changed"
+    assert Unit.objects.get(code="074601").website == "https://www.cses.chc.edu.tw"
+
+
 def test_file_without_code_column_fails(tmp_path):
     path = write_csv(tmp_path, "other.csv", ["姓名,電話", "王大明,(02)1"])
 
