@@ -12,6 +12,8 @@ add up to a multiple of ten. Worked examples of the vectors below:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import string
 
 import pytest
@@ -161,6 +163,14 @@ def test_lookup_hash_stable_and_normalising():
     assert first == identity.lookup_hash(" ａ123456789 ")
     assert len(first) == 64
     assert "A123456789" not in first
+
+
+@override_settings(IDENTITY_HASH_KEY="pinned-key")
+def test_lookup_hash_is_hmac_sha256():
+    # Stored hashes must stay valid: the look-up hash is HMAC-SHA256 of the normalised number.
+    expected = hmac.new(b"pinned-key", b"A123456789", hashlib.sha256).hexdigest()
+
+    assert identity.lookup_hash("a123456789") == expected
 
 
 def test_lookup_hash_differs_by_number_and_key():

@@ -48,7 +48,9 @@ DIRECTORY_KINDS = frozenset({ELEMENTARY, KINDERGARTEN, SENIOR_HIGH})
 
 UNIT_CODE = re.compile(r"[0-9]{3}[0-9A-Z]{3}(?:-[0-9]{2})?")
 BRACKETED = re.compile(r"^\[(?P<code>[0-9A-Za-z]+)\]\s*(?P<rest>.*)$")
-DISTRICT = re.compile(r"^(?P<district>.{1,4}?[區鄉鎮市])")
+# The shortest 區/鄉/鎮/市 name that is not followed by another of those characters, so that
+# 平鎮區 and 新市區 are read whole and 彰化市中山路 stops after 彰化市.
+DISTRICT = re.compile(r"^(?P<district>.{1,4}?[區鄉鎮市])(?![區鄉鎮市])")
 VOCATIONAL_HINTS = ("高商", "高工", "高農", "高職", "海事", "工商", "家商", "商工", "農工", "護理", "藝校", "職業", "高家", "商業", "工業")
 SPECIAL_HINTS = ("特殊教育", "啟智", "啟聰", "啟明", "特教")
 BOTH_PRIMARY_AND_JUNIOR = ("國中小", "中小學")

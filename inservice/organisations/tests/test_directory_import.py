@@ -310,6 +310,16 @@ def test_invalid_website_dropped_not_rejected(tmp_path):
     assert Unit.objects.get(code="074602").website == ""
 
 
+def test_blank_website_keeps_known_one(tmp_path):
+    directory_import(actor=None, path=elementary_file(tmp_path, [CHUNGSHAN], year=113))
+    without_website = CHUNGSHAN.replace("https://www.cses.chc.edu.tw", "")
+
+    report = directory_import(actor=None, path=elementary_file(tmp_path, [without_website], year=114))
+
+    assert report.updated == 1, "the school year changed"
+    assert Unit.objects.get(code="074601").website == "https://www.cses.chc.edu.tw"
+
+
 def test_file_without_code_column_fails(tmp_path):
     path = write_csv(tmp_path, "other.csv", ["姓名,電話", "王大明,(02)1"])
 
@@ -391,6 +401,24 @@ def test_command_imports_directories_first(tmp_path, capsys):
 )
 def test_authority_derivation(code, county, stages, expected):
     assert derive_authority_code(code, county_code=county, stages=stages) == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "district"),
+    [
+        ("034601,市立平鎮國小,公立,[03]桃園市,[324]桃園市平鎮區環南路1號,(03)1,", "平鎮區"),
+        ("114601,市立新市國小,公立,[11]臺南市,[744]臺南市新市區中興街1號,(06)1,", "新市區"),
+        ("524601,市立前鎮國小,公立,[52]高雄市,[806]高雄市前鎮區民權二路1號,(07)1,", "前鎮區"),
+        ("104727,縣立達邦國小,公立,[10]嘉義縣,[605]嘉義縣阿里山鄉達邦村一鄰1號,(05)1,", "阿里山鄉"),
+        ("204601,市立北園國小,公立,[20]嘉義市,[600]嘉義市東區北園街1號,(05)1,", "東區"),
+        ("074601,縣立中山國小,公立,[07]彰化縣,[500]彰化縣彰化市中山路二段678號,(04)1,", "彰化市"),
+        ("074602,縣立某國小,公立,[07]彰化縣,[500]台中市北區1號,(04)1,", ""),
+    ],
+)
+def test_district_from_address(tmp_path, row, district):
+    directory_import(actor=None, path=elementary_file(tmp_path, [row]))
+
+    assert Unit.objects.get(code=row[:6]).district == district
 
 
 @pytest.mark.parametrize(
