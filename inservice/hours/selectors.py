@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inservice.core import roc
-from inservice.core.policy import Capability, active_business_account, has_capability
 from inservice.courses.models import Course
+from inservice.courses.selectors import courses_in_scope
 from inservice.people.models import Category, Person, Title
 
 from .models import AttendanceUpload, CourseFile, HourCorrection, HourRecord
@@ -83,11 +83,8 @@ def person_hours_between(start: datetime.datetime, end: datetime.datetime, *, ex
 
 
 def courses_managed_by(actor):
-    """Courses of the unit whose business account ``actor`` uses, if they hold COURSE_MANAGE."""
-    if not has_capability(actor, Capability.COURSE_MANAGE):
-        return Course.objects.none()
-    account = active_business_account(actor)
-    return Course.objects.filter(unit_id=account.unit_id).select_related("unit", "category").order_by("-start_date", "-pk")
+    """Return the courses ``actor`` manages (the courses app's scope), newest first."""
+    return courses_in_scope(actor).select_related("unit", "category").order_by("-start_date", "-pk")
 
 
 def uploads_of(course: Course):

@@ -1,4 +1,4 @@
-"""Reads for roster maintenance: one-time links and the signed-in teacher's own record."""
+"""Reads for roster maintenance: one-time links, unit notices and the signed-in teacher's own record."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import ActivationLink, Membership, Person, PersonSubject
+from .models import ActivationLink, Membership, Person, PersonSubject, UnitNotice
 
 
 def activation_link_valid(*, token: str) -> ActivationLink | None:
@@ -37,3 +37,8 @@ def own_person(*, actor) -> Person:
         ),
     )
     return get_object_or_404(people)
+
+
+def unit_notices_list(*, unit):
+    """Return the notices addressed to ``unit``, newest first."""
+    return UnitNotice.objects.filter(unit=unit).select_related("person", "other_unit").order_by("-created_at", "-pk")

@@ -18,7 +18,6 @@ from inservice.core.policy import Capability, capability_required, public_view, 
 from . import selectors, services
 from . import selectors_maintenance
 from .forms_maintenance import MembershipEndForm, OwnProfileForm, PersonEditForm, RegisterForm, SubjectPicker
-from .models import UnitNotice
 
 
 def _add_service_error(form, error: services.RosterError) -> None:
@@ -206,7 +205,7 @@ def _register(request, form, picker):
 def unit_notices(request):
     """Notices to the unit, such as teachers another unit has registered."""
     unit = roster_unit(request.user)
-    notices = UnitNotice.objects.filter(unit=unit).select_related("person", "other_unit").order_by("-created_at", "-pk")
+    notices = selectors_maintenance.unit_notices_list(unit=unit)
     page = Paginator(notices, 20).get_page(request.GET.get("page"))
     return render(request, "people/unit_notices.html", {"unit": unit, "page": page})
 
