@@ -15,7 +15,7 @@ from config.env import BASE_DIR, env
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # authlib 1.9 warns on every import of its httpx client that a future release
-# moves to httpx2. The warning asks nothing of this project yet, so keep it
+# moves to httpx2. The warning needs no change in this project yet, so keep it
 # out of every management command's output. authlib installs an "always"
 # filter for its own warning class when imported, so import it first and add
 # this filter in front of that one.

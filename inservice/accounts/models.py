@@ -10,7 +10,7 @@ from inservice.organisations.models import Authority, Unit
 
 
 class User(AbstractUser):
-    """Every sign-in account. ``kind`` says which of the four account families it belongs to."""
+    """Every sign-in account. ``kind`` is its account family: teacher, business, authority or admin."""
 
     class Kind(models.TextChoices):
         TEACHER = "teacher", _("Teacher personal account")

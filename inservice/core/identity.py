@@ -144,7 +144,7 @@ def validate(raw: str | None) -> str:
 
 
 def mask(number: str) -> str:
-    """Hide the last four characters, as the government's guidance asks (A12345****)."""
+    """Hide the last four characters, following the government's masking guidance (A12345****)."""
     number = number or ""
     if len(number) <= 4:
         return "*" * len(number)

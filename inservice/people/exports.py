@@ -177,6 +177,6 @@ def xlsx_file(people: QuerySet[Person], *, sheet_title: str):
 
 
 def content_disposition(filename: str, fallback: str) -> str:
-    """An attachment header whose Chinese name survives (RFC 6266 with RFC 5987 ``filename*``)."""
+    """Build an attachment header whose Chinese name survives (RFC 6266 with RFC 5987 ``filename*``)."""
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 

@@ -22,7 +22,7 @@ def activation_link_valid(*, token: str) -> ActivationLink | None:
 
 
 def own_person(*, actor) -> Person:
-    """The signed-in teacher's own person, with ``current_memberships`` and ordered subjects."""
+    """Return the signed-in teacher's own person, with ``current_memberships`` and ordered subjects."""
     people = Person.objects.filter(user=actor).prefetch_related(
         Prefetch(
             "memberships",

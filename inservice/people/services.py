@@ -127,7 +127,7 @@ def _set_subjects(person: Person, subjects: Sequence[Subject]) -> None:
 
 
 def _snapshot(person: Person, membership: Membership | None) -> dict:
-    """The audited state of a person: identity numbers only masked."""
+    """Return the audited state of a person, with identity numbers masked."""
     subjects = list(
         person.subject_entries.order_by("position").values_list("subject__code", flat=True)
     )

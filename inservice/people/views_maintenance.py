@@ -94,7 +94,7 @@ def person_activate(request, person_id: int):
 @sensitive_variables("token")
 @sensitive_post_parameters("new_password1", "new_password2")
 def set_password(request, token: str):
-    """The page behind the e-mailed one-time link: the teacher sets a password, then signs in."""
+    """Show the page behind the e-mailed one-time link: the teacher sets a password, then signs in."""
     link = selectors_maintenance.activation_link_valid(token=token)
     if link is None:
         return render(request, "people/set_password_invalid.html", status=410)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inservice.organisations.models import SyncSource, Unit
 
-# Where a synced unit's staff changes must be made instead.
+# Instructions naming the system in which a synced unit's staff changes are made.
 _SOURCE_INSTRUCTIONS = {
     SyncSource.KINDERGARTEN: _(
         "This kindergarten's staff come from the National preschool information network "

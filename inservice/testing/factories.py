@@ -17,7 +17,7 @@ _rng = random.Random(20250901)
 
 
 def make_identity_number(first_letter: str = "A", second: str = "1") -> str:
-    """Return a fresh valid identity number (national ID unless ``second`` says otherwise)."""
+    """Return a fresh valid identity number (a national ID unless ``second`` selects a resident-certificate format)."""
     while True:
         body = f"{first_letter}{second}{_rng.randrange(10**7):07d}"
         number = body + identity.compute_check_digit(body)

@@ -1,4 +1,4 @@
-"""Adapters: the only code that knows a source's feed format. Pick one with ``adapter_for``."""
+"""Adapters: the only code that reads a source's feed format. Pick one with ``adapter_for``."""
 
 from __future__ import annotations
 

@@ -122,7 +122,7 @@ class Adapter:
         try:
             response = client.get(self.url + self.path, params=params)
         except httpx.TimeoutException as error:
-            raise FeedError("timeout", f"The source {self.source} did not answer within {self.timeout} s.") from error
+            raise FeedError("timeout", f"The source {self.source} did not respond within {self.timeout} s. Check that the source is up, then run the sync again.") from error
         except httpx.RemoteProtocolError as error:
             raise FeedError("truncated", f"The source {self.source} closed the connection mid-page.") from error
         except httpx.TransportError as error:
