@@ -266,13 +266,11 @@ def business_account_approve(*, actor, account: BusinessAccount, ip_address: str
     account.decided_by = actor
     account.decided_at = timezone.now()
     _set_status(account, Status.ACTIVE)
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.approve",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _mail_on_commit(
@@ -299,13 +297,11 @@ def business_account_return(
     account.decided_by = actor
     account.decided_at = timezone.now()
     _set_status(account, Status.RETURNED, reason=reason)
-    audit_record(
+    _record_change(
         actor=actor,
+        account=account,
         action="business_account.return",
-        target=account,
         before=before,
-        after=_snapshot(account),
-        unit=account.unit,
         ip_address=ip_address,
     )
     _mail_on_commit(
